@@ -10,7 +10,7 @@ import sheafrank.net.Mlp;
 import sheafrank.net.OutputActivation;
 import sheafrank.util.Rng;
 
-class HarmonicSolverTest {
+public class HarmonicSolverTest {
 
   /** The block-tridiagonal solve with the forward pattern equals the forward pass to 1e-12. */
   @Test
@@ -75,13 +75,13 @@ class HarmonicSolverTest {
       boolean[] fixed, int[] softIdx, double[] gamma, double[] target) {
     int dim = layout.dim();
     // residual r(c) = A c - t is affine; get A and t by evaluating on basis vectors.
-    double[] t0 = residuals(net, layout, pattern, new double[dim]);
+    double[] t0 = residualsFor(net, layout, pattern, new double[dim]);
     int m = t0.length;
     double[] a = new double[m * dim];
     for (int j = 0; j < dim; j++) {
       double[] e = new double[dim];
       e[j] = 1;
-      double[] rj = residuals(net, layout, pattern, e);
+      double[] rj = residualsFor(net, layout, pattern, e);
       for (int i = 0; i < m; i++) {
         a[i * dim + j] = rj[i] - t0[i];
       }
@@ -124,7 +124,7 @@ class HarmonicSolverTest {
   }
 
   /** Edge residuals of the identity-output sheaf in edge order (eq. 4). */
-  static double[] residuals(Mlp net, SheafLayout layout, boolean[][] pattern, double[] c) {
+  public static double[] residualsFor(Mlp net, SheafLayout layout, boolean[][] pattern, double[] c) {
     int[] n = layout.widths();
     int depth = layout.depth();
     java.util.List<Double> out = new java.util.ArrayList<>();
