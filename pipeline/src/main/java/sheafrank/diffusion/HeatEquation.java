@@ -132,6 +132,16 @@ public final class HeatEquation {
   }
 
   /**
+   * The per-edge discord of sample {@code s} without moving it ({@link #discordSlots()} values into
+   * {@code out[outOff ..]}): squared norm of each edge residual, then the pin penalty term.
+   */
+  public void measure(double[] state, int s, double[] softTargets, double[] out, int outOff) {
+    int o = s * layout.dim();
+    residualsAndGradient(state, o, softTargets, softTargets == null ? 0 : s * softIdx.length);
+    writeDiscord(state, o, softTargets, s * softIdx.length, out, outOff);
+  }
+
+  /**
    * The edge residuals (into the internal buffer) and the energy gradient (into {@code grad}) of
    * the sample at offset {@code o}.
    */

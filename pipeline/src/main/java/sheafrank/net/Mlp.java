@@ -13,7 +13,8 @@ import sheafrank.util.Rng;
  * immutable from the outside: the arrays handed out are the network's own and callers that mutate
  * them (trainers) own the network they mutate.
  */
-public final class Mlp {
+public final class Mlp implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private final int[] widths;
   private final double[][] w;
   private final double[][] b;

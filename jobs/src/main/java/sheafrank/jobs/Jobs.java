@@ -1,0 +1,29 @@
+package sheafrank.jobs;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import sheafrank.jobs.core.ConfigException;
+import sheafrank.jobs.core.Job;
+import sheafrank.jobs.sheaf.SheafInferenceJob;
+
+/** Every job the launcher knows, by config name. */
+public final class Jobs {
+  private Jobs() {}
+
+  public static List<Job> all() {
+    return List.of(new SheafInferenceJob());
+  }
+
+  public static Job byName(String name) {
+    Map<String, Job> m = new LinkedHashMap<>();
+    for (Job j : all()) {
+      m.put(j.name(), j);
+    }
+    Job j = m.get(name);
+    if (j == null) {
+      throw new ConfigException("unknown job '" + name + "' (known jobs: " + String.join(", ", m.keySet()) + ")");
+    }
+    return j;
+  }
+}

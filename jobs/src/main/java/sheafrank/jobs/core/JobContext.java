@@ -1,0 +1,116 @@
+package sheafrank.jobs.core;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * What a running job sees: the Spark session, its run id, and table output with all-or-nothing
+ * semantics. Tables are written under a staging folder; {@link #commit()} moves each one to
+ * {@code OUT/<table>/run_id=<run id>/}, replacing that run's previous rows (the same config gives the
+ * same run id), so readers of {@code OUT/<table>} never see a half-written run.
+ */
+public final class JobContext {
+  private final SparkSession spark;
+  private final String outDir;
+  private final String runId;
+  private final Path staging;
+  private final FileSystem fs;
+  private final List<String> written = new ArrayList<>();
+  private final int partitions;
+
+  public JobContext(SparkSession spark, String outDir, String runId, int partitions) {
+    this.spark = spark;
+    this.outDir = outDir;
+    this.runId = runId;
+    this.partitions = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    try {
+      Path out = new Path(outDir);
+      this.fs = out.getFileSystem(conf);
+      this.staging = new Path(out, "_staging/" + runId + "-" + System.nanoTime());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot open output folder " + outDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  /** Number of partitions for work units. */
+  public int partitions() {
+    return partitions;
+  }
+
+  /** Writes a table to staging (Parquet). Table names are snake_case folder names. */
+  public void write(String table, Dataset<Row> rows) {
+    if (!table.matches("[a-z][a-z0-9_]*")) {
+      throw new IllegalArgumentException("table name must be snake_case: " + table);
+    }
+    if (written.contains(table)) {
+      throw new IllegalStateException("table " + table + " written twice in one run");
+    }
+    rows.write().mode(SaveMode.ErrorIfExists).parquet(new Path(staging, table).toString());
+    written.add(table);
+  }
+
+  /** Reads back a table written in this run (before commit), e.g. to count failures. */
+  public Dataset<Row> readStaged(String table) {
+    if (!written.contains(table)) {
+      throw new IllegalStateException("table " + table + " has not been written in this run");
+    }
+    return spark.read().parquet(new Path(staging, table).toString());
+  }
+
+  /** Moves every staged table into place, replacing this run id's previous rows. */
+  public List<String> commit() {
+    try {
+      for (String t : written) {
+        Path target = new Path(new Path(outDir, t), "run_id=" + runId);
+        if (fs.exists(target) && !fs.delete(target, true)) {
+          throw new IOException("cannot replace " + target);
+        }
+        fs.mkdirs(target.getParent());
+        if (!fs.rename(new Path(staging, t), target)) {
+          throw new IOException("cannot move " + new Path(staging, t) + " to " + target);
+        }
+      }
+      abort();
+      return List.copyOf(written);
+    } catch (IOException e) {
+      throw new IllegalStateException("committing tables failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Drops everything staged. */
+  public void abort() {
+    try {
+      fs.delete(staging, true);
+      Path parent = staging.getParent();
+      FileStatusCheck.deleteIfEmpty(fs, parent);
+    } catch (IOException e) {
+      // best effort: staging lives under _staging and is never read as a table
+    }
+  }
+
+  /** Small helper kept separate so the intent reads clearly. */
+  static final class FileStatusCheck {
+    static void deleteIfEmpty(FileSystem fs, Path dir) throws IOException {
+      if (fs.exists(dir) && fs.listStatus(dir).length == 0) {
+        fs.delete(dir, false);
+      }
+    }
+  }
+}
