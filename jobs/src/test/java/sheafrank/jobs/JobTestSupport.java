@@ -1,0 +1,56 @@
+package sheafrank.jobs;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** Runs the launcher in-process and reads tables back. */
+public final class JobTestSupport {
+  private JobTestSupport() {}
+
+  /** The repository's conf/ folder (tests run in jobs/). */
+  public static Path conf(String name) {
+    return Paths.get("..", "conf", name);
+  }
+
+  public record Result(int code, String out, String err) {}
+
+  public static Result launch(String... args) {
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    int code = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8),
+        new PrintStream(e, true, StandardCharsets.UTF_8));
+    return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+  }
+
+  /** All rows of OUT/table (every run), as sorted strings without the run_id partition column. */
+  public static List<String> rows(Path out, String table) {
+    SparkSession spark = SparkSession.builder().master("local[1]").appName("read")
+        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
+    List<Row> rows = spark.read().parquet(out.resolve(table).toString()).drop("run_id").collectAsList();
+    List<String> s = new ArrayList<>();
+    for (Row r : rows) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < r.size(); i++) {
+        Object v = r.get(i);
+        sb.append(v instanceof scala.collection.Seq<?> q ? q.mkString("[", ",", "]") : String.valueOf(v)).append('|');
+      }
+      s.add(sb.toString());
+    }
+    s.sort(null);
+    return s;
+  }
+
+  public static String[] concat(String[] a, String... b) {
+    String[] r = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+}
