@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import sheafrank.jobs.core.ConfigException;
 import sheafrank.jobs.core.Job;
+import sheafrank.jobs.bench.BenchJob;
 import sheafrank.jobs.sheaf.SheafInferenceJob;
 
 /** Every job the launcher knows, by config name. */
@@ -12,7 +13,7 @@ public final class Jobs {
   private Jobs() {}
 
   public static List<Job> all() {
-    return List.of(new SheafInferenceJob());
+    return List.of(new SheafInferenceJob(), new BenchJob());
   }
 
   public static Job byName(String name) {

@@ -1,6 +1,7 @@
 package sheafrank.jobs.sheaf;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -12,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import sheafrank.diffusion.BatchHeatEquation;
 import sheafrank.diffusion.HeatEquation;
 import sheafrank.diffusion.OutputEdge;
 import sheafrank.jobs.core.ConfigException;
@@ -197,69 +199,137 @@ public final class SheafInferenceJob implements Job {
       .add("final_discord", DataTypes.DoubleType, false)
       .add("status", DataTypes.StringType, false);
 
+  static final int CHUNK = 256;
+
+  /**
+   * Samples of one partition, in chunks integrated together by the batch-major kernel. A sample's
+   * result is taken at the first step its cochain is within tolerance of the exact solution (its
+   * trajectory does not depend on the chunk it is in).
+   */
   static Iterator<Row> samplePartition(Setup setup, Iterator<Long> ids) {
     SheafLayout layout = setup.layout();
-    HeatEquation heat = setup.heat(layout);
+    HeatEquation ref = setup.heat(layout);
     HarmonicSolver solver = new HarmonicSolver(layout);
     Mlp net = setup.net();
     int dim = layout.dim();
     int outOff = layout.outputStalkOffset();
     int m = net.outputDim();
-    double[] c = new double[dim];
-    double[] disc = new double[heat.discordSlots()];
+    double[] disc = new double[ref.discordSlots()];
     return new Iterator<>() {
+      final List<Row> ready = new ArrayList<>();
+      int pos = 0;
+
       @Override
       public boolean hasNext() {
-        return ids.hasNext();
+        if (pos < ready.size()) {
+          return true;
+        }
+        ready.clear();
+        pos = 0;
+        List<Long> chunk = new ArrayList<>();
+        while (ids.hasNext() && chunk.size() < CHUNK) {
+          chunk.add(ids.next());
+        }
+        if (!chunk.isEmpty()) {
+          runChunk(chunk);
+        }
+        return pos < ready.size();
       }
 
       @Override
       public Row next() {
-        long id = ids.next();
-        double[] x = setup.input(id);
-        Mlp.Forward f = net.forward(x);
-        double[] fwd = new double[dim];
-        layout.writeForward(f, fwd, 0);
-        boolean[][] pattern = NeuralSheaf.forwardPattern(f);
-        double[] exact = solver.solveInputBoundary(net, x, pattern);
-        double exactVsForward = maxAbsDiff(exact, fwd, 0, dim);
-        boolean selfConsistent = true;
-        for (int l = 0; l < pattern.length; l++) {
-          for (int i = 0; i < pattern[l].length; i++) {
-            selfConsistent &= (exact[layout.zOffset(l) + i] >= 0) == pattern[l][i];
-          }
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
         }
-        setup.initialCochain(id, x, fwd, c, layout);
-        long steps = 0;
-        String status = "max_steps";
-        double err = maxAbsDiff(c, exact, 0, dim);
-        while (true) {
-          if (!(err <= 1e100)) {
-            status = "diverged";
+        return ready.get(pos++);
+      }
+
+      private void runChunk(List<Long> chunk) {
+        int b = chunk.size();
+        BatchHeatEquation heat = new BatchHeatEquation(net, layout, setup.alpha(), b);
+        double[] init = new double[b * dim];
+        double[] exactSm = new double[b * dim];
+        double[][] xs = new double[b][];
+        double[][] fwdOut = new double[b][];
+        double[] exactVsForward = new double[b];
+        boolean[] selfConsistent = new boolean[b];
+        double[] c = new double[dim];
+        for (int s = 0; s < b; s++) {
+          long id = chunk.get(s);
+          double[] x = setup.input(id);
+          Mlp.Forward f = net.forward(x);
+          double[] fwd = new double[dim];
+          layout.writeForward(f, fwd, 0);
+          boolean[][] pattern = NeuralSheaf.forwardPattern(f);
+          double[] exact = solver.solveInputBoundary(net, x, pattern);
+          exactVsForward[s] = maxAbsDiff(exact, fwd, 0, dim);
+          boolean sc = true;
+          for (int l = 0; l < pattern.length; l++) {
+            for (int i = 0; i < pattern[l].length; i++) {
+              sc &= (exact[layout.zOffset(l) + i] >= 0) == pattern[l][i];
+            }
+          }
+          selfConsistent[s] = sc;
+          setup.initialCochain(id, x, fwd, c, layout);
+          System.arraycopy(c, 0, init, s * dim, dim);
+          System.arraycopy(exact, 0, exactSm, s * dim, dim);
+          xs[s] = x;
+          fwdOut[s] = f.output().clone();
+        }
+        double[] st = new double[b * dim];
+        double[] ex = new double[b * dim];
+        heat.toBatchMajor(init, st);
+        heat.toBatchMajor(exactSm, ex);
+        double[] err = new double[b];
+        long[] iterations = new long[b];
+        String[] status = new String[b];
+        double[][] snapshot = new double[b][];
+        int open = b;
+        for (long step = 0; ; step++) {
+          Arrays.fill(err, 0.0);
+          for (int k = 0; k < dim; k++) {
+            int o = k * b;
+            for (int s = 0; s < b; s++) {
+              double d = Math.abs(st[o + s] - ex[o + s]);
+              err[s] = d > err[s] || d != d ? d : err[s];
+            }
+          }
+          for (int s = 0; s < b; s++) {
+            if (status[s] != null) {
+              continue;
+            }
+            String done = !(err[s] <= 1e100) ? "diverged"
+                : err[s] <= setup.tol() ? "converged"
+                : step >= setup.maxSteps() ? "max_steps" : null;
+            if (done != null) {
+              status[s] = done;
+              iterations[s] = step;
+              snapshot[s] = new double[dim];
+              heat.gather(st, s, snapshot[s]);
+              open--;
+            }
+          }
+          if (open == 0) {
             break;
           }
-          if (err <= setup.tol()) {
-            status = "converged";
-            break;
-          }
-          if (steps >= setup.maxSteps()) {
-            break;
-          }
-          heat.step(c, 0, 1, setup.dt(), null, null);
-          steps++;
-          err = maxAbsDiff(c, exact, 0, dim);
+          heat.step(st, setup.dt());
         }
-        heat.measure(c, 0, null, disc, 0);
-        double total = 0;
-        for (double d : disc) {
-          total += d;
+        double[] exact = new double[dim];
+        for (int s = 0; s < b; s++) {
+          double[] cs = snapshot[s];
+          System.arraycopy(exactSm, s * dim, exact, 0, dim);
+          ref.measure(cs, 0, null, disc, 0);
+          double total = 0;
+          for (double d : disc) {
+            total += d;
+          }
+          boolean conv = status[s].equals("converged");
+          ready.add(RowFactory.create(chunk.get(s), xs[s], fwdOut[s],
+              Arrays.copyOfRange(exact, outOff, outOff + m), Arrays.copyOfRange(cs, outOff, outOff + m),
+              maxAbsDiff(cs, exact, 0, dim), maxAbsDiff(cs, exact, outOff, m), exactVsForward[s],
+              selfConsistent[s], conv ? iterations[s] : null, conv, Double.isFinite(total) ? total : Double.NaN,
+              status[s]));
         }
-        return RowFactory.create(id, x, f.output().clone(),
-            java.util.Arrays.copyOfRange(exact, outOff, outOff + m),
-            java.util.Arrays.copyOfRange(c, outOff, outOff + m),
-            err, maxAbsDiff(c, exact, outOff, m), exactVsForward, selfConsistent,
-            status.equals("converged") ? steps : null, status.equals("converged"),
-            Double.isFinite(total) ? total : Double.NaN, status);
       }
     };
   }
