@@ -132,26 +132,27 @@ public final class NumericalRank {
       }
       double tau = (beta - alpha) / beta;
       double scal = 1.0 / (alpha - beta);
-      for (int r = ci + i + 1; r < ci + p; r++) {
-        a[r] *= scal;
+      int len = p - i;
+      double[] v = vec;
+      v[0] = 1.0;
+      for (int r = 1; r < len; r++) {
+        v[r] = a[ci + i + r] * scal;
       }
-      a[ci + i] = beta;
-      // Apply H = I - tau v v^T, v = (1, a[ci+i+1..]), to the remaining columns.
+      // Apply H = I - tau v v^T to rows i..p of the remaining columns.
       for (int j = i + 1; j < q; j++) {
-        int cj = off[j];
-        double s = a[cj + i];
-        for (int r = i + 1; r < p; r++) {
-          s += a[ci + r] * a[cj + r];
-        }
-        s *= tau;
-        a[cj + i] -= s;
-        for (int r = i + 1; r < p; r++) {
-          a[cj + r] -= s * a[ci + r];
-        }
+        reflect(a, off[j] + i, v, len, tau);
       }
       downdateNorms(a, off, i, p, q);
     }
     return kmax;
+  }
+
+  /** x = a[c .. c+len) &lt;- (I - tau v v^T) x, v = v[0 .. len) (contiguous, v[0] = 1). */
+  private static void reflect(double[] a, int c, double[] v, int len, double tau) {
+    double f = tau * dot(v, 0, a, c, len);
+    for (int r = 0; r < len; r++) {
+      a[c + r] -= f * v[r];
+    }
   }
 
   /** LAPACK dlaqp2's column-norm downdate after step i, with recomputation when it cancels. */
@@ -283,20 +284,13 @@ public final class NumericalRank {
         double beta = -Math.copySign(Math.hypot(alpha, xnorm), alpha);
         double tau = (beta - alpha) / beta;
         double scal = 1.0 / (alpha - beta);
-        for (int r = ck + k + 1; r < ck + p; r++) {
-          a[r] *= scal;
+        int len = p - k;
+        v[0] = 1.0;
+        for (int r = 1; r < len; r++) {
+          v[r] = a[ck + k + r] * scal;
         }
         for (int j = k + 1; j < q; j++) {
-          int cj = j * p;
-          double s = a[cj + k];
-          for (int r = k + 1; r < p; r++) {
-            s += a[ck + r] * a[cj + r];
-          }
-          s *= tau;
-          a[cj + k] -= s;
-          for (int r = k + 1; r < p; r++) {
-            a[cj + r] -= s * a[ck + r];
-          }
+          reflect(a, j * p + k, v, len, tau);
         }
         d = beta;
       }
@@ -475,4 +469,22 @@ public final class NumericalRank {
     return scale * Math.sqrt(s);
   }
 
+  /** Dot product with four independent partial sums (breaks the add latency chain). */
+  static double dot(double[] a, int ao, double[] b, int bo, int len) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int t = 0;
+    for (; t + 3 < len; t += 4) {
+      s0 += a[ao + t] * b[bo + t];
+      s1 += a[ao + t + 1] * b[bo + t + 1];
+      s2 += a[ao + t + 2] * b[bo + t + 2];
+      s3 += a[ao + t + 3] * b[bo + t + 3];
+    }
+    for (; t < len; t++) {
+      s0 += a[ao + t] * b[bo + t];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
 }
