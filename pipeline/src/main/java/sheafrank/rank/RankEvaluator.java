@@ -30,6 +30,12 @@ import sheafrank.net.Mlp;
  * values), so under {@link RankMethod#SVD} a rank equals {@code numpy.linalg.matrix_rank} of the
  * eq. 3 product up to the rounding of the product itself.
  *
+ * <p>First layer: rank Phi^1 = rank(W_J). A Gram-matrix certificate ({@link GramCertificate},
+ * W W^T formed once per network) proves at the cost of one small Cholesky factorisation, or for
+ * n_1 &lt;= m once for all points, that W_J has full rank min(|J|, m) with
+ * {@code sigma_min / sigma_max >= 7e-5}, far from the tolerance; only points it cannot certify are
+ * factorised, so results are the same as without it (constructor flag {@code certify}).
+ *
  * <p>Short cuts, all exact: a layer with no active unit has rank 0, and so do all deeper layers
  * (their codewords are still computed: biases can switch units on, but the map is constant); a
  * numerical rank of 0 means the product is exactly zero, with the same consequence;
@@ -54,12 +60,24 @@ public final class RankEvaluator {
   private double[] prodB;
   private double[] work;
   private final NumericalRank kernel = new NumericalRank();
+  private final GramCertificate certificate;
+  private long certified;
+  private long factorised;
 
   /**
-   * An evaluator for the first {@code layers} layers of {@code net} (1 <= layers <= depth).
-   * The network's arrays are read, not copied: do not mutate them while evaluating.
+   * An evaluator for the first {@code layers} layers of {@code net} (1 <= layers <= depth), with
+   * the first-layer full-rank certificate enabled. The network's arrays are read, not copied: do
+   * not mutate them while evaluating.
    */
   public RankEvaluator(Mlp net, int layers, RankMethod method) {
+    this(net, layers, method, true);
+  }
+
+  /**
+   * As {@link #RankEvaluator(Mlp, int, RankMethod)}; {@code certify = false} factorises at every
+   * point and layer (same results, slower; for checks and timing).
+   */
+  public RankEvaluator(Mlp net, int layers, RankMethod method, boolean certify) {
     if (layers < 1 || layers > net.depth()) {
       throw new IllegalArgumentException(
           "layers must be between 1 and the network depth " + net.depth() + ", got " + layers);
@@ -89,6 +107,10 @@ public final class RankEvaluator {
       maxProd = Math.max(maxProd, n * m);
       activeIdx[l] = new int[n];
     }
+    certificate =
+        certify && GramCertificate.applicable(widths[1], m)
+            ? new GramCertificate(w[0], widths[1], m)
+            : null;
     act0 = new double[maxWidth];
     act1 = new double[maxWidth];
     prodA = new double[maxProd];
@@ -176,11 +198,7 @@ public final class RankEvaluator {
       int na = 0;
       int wordBase = layout.wordOffset(l);
       for (int i = 0; i < n; i++) {
-        double s = bl[i];
-        int base = i * cols;
-        for (int j = 0; j < cols; j++) {
-          s += wl[base + j] * in[inOff + j];
-        }
+        double s = bl[i] + NumericalRank.dot(wl, i * cols, in, inOff, cols);
         if (s > 0) {
           out[i] = s;
           idx[na++] = i;
@@ -201,10 +219,17 @@ public final class RankEvaluator {
         } else {
           boolean last = l == layers - 1;
           double[] p = l == 0 ? prev : next;
+          boolean known = false;
           if (l == 0) {
-            // P_1 = W_1[J_1, :]: copy the active rows.
-            for (int a = 0; a < na; a++) {
-              System.arraycopy(wl, idx[a] * m, p, a * m, m);
+            if (certificate != null && certificate.fullRank(idx, na)) {
+              known = true; // rank(W_J) = min(|J|, m), proven; see GramCertificate
+              certified++;
+            }
+            // P_1 = W_1[J_1, :]: copy the active rows (if needed by the factorisation or deeper).
+            if (!known || !last) {
+              for (int a = 0; a < na; a++) {
+                System.arraycopy(wl, idx[a] * m, p, a * m, m);
+              }
             }
           } else {
             // P_K = W_K[J_K, J_{K-1}] P_{K-1}: row a is a combination of the rows of P_{K-1}.
@@ -224,13 +249,18 @@ public final class RankEvaluator {
               }
             }
           }
-          double[] target = p;
-          if (!last) {
-            System.arraycopy(p, 0, work, 0, na * m);
-            target = work;
+          if (known) {
+            r = Math.min(na, m);
+          } else {
+            double[] target = p;
+            if (!last) {
+              System.arraycopy(p, 0, work, 0, na * m);
+              target = work;
+            }
+            // Row-major |J| x m is column-major m x |J|: the rank of its transpose, the same.
+            r = method.rank(kernel, target, m, na, rtol[l]);
+            factorised++;
           }
-          // Row-major |J| x m is column-major m x |J|: the rank of its transpose, the same.
-          r = method.rank(kernel, target, m, na, rtol[l]);
           r = Math.min(r, prevRank);
           if (l > 0) {
             double[] t = prev;
@@ -246,6 +276,21 @@ public final class RankEvaluator {
       inOff = 0;
       out = out == act0 ? act1 : act0;
     }
+  }
+
+  /** Whether the first-layer certificate is in use (see {@link GramCertificate}). */
+  public boolean certifying() {
+    return certificate != null;
+  }
+
+  /** Layer factorisations skipped because the first-layer certificate proved full rank. */
+  public long certifiedCount() {
+    return certified;
+  }
+
+  /** Layer ranks computed by factorisation (SVD or QR). */
+  public long factorisedCount() {
+    return factorised;
   }
 
   /** One point's results, for callers that do not need allocation-free evaluation. */
