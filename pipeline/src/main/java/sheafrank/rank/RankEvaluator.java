@@ -59,7 +59,7 @@ public final class RankEvaluator {
   private double[] prodA;
   private double[] prodB;
   private double[] work;
-  private final NumericalRank kernel = new NumericalRank();
+  private final NumericalRank kernel;
   private final GramCertificate certificate;
   private long certified;
   private long factorised;
@@ -70,14 +70,16 @@ public final class RankEvaluator {
    * not mutate them while evaluating.
    */
   public RankEvaluator(Mlp net, int layers, RankMethod method) {
-    this(net, layers, method, true);
+    this(net, layers, method, true, NumericalRank.Backend.AUTO);
   }
 
   /**
    * As {@link #RankEvaluator(Mlp, int, RankMethod)}; {@code certify = false} factorises at every
-   * point and layer (same results, slower; for checks and timing).
+   * point and layer (same results, slower; for checks and timing); {@code backend} chooses where
+   * the factorisations run ({@link NumericalRank.Backend}).
    */
-  public RankEvaluator(Mlp net, int layers, RankMethod method, boolean certify) {
+  public RankEvaluator(
+      Mlp net, int layers, RankMethod method, boolean certify, NumericalRank.Backend backend) {
     if (layers < 1 || layers > net.depth()) {
       throw new IllegalArgumentException(
           "layers must be between 1 and the network depth " + net.depth() + ", got " + layers);
@@ -95,6 +97,7 @@ public final class RankEvaluator {
       b[l] = net.bias(l);
     }
     this.method = method;
+    this.kernel = new NumericalRank(backend);
     this.layout = new CodewordLayout(Arrays.copyOfRange(widths, 1, layers + 1));
     this.rtol = new double[layers];
     int maxWidth = m;

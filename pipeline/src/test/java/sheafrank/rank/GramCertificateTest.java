@@ -36,8 +36,8 @@ class GramCertificateTest {
   private static void assertSameWithAndWithoutCertificate(Mlp net, PointSampler s, int points,
       String what) {
     for (RankMethod method : RankMethod.values()) {
-      RankEvaluator fast = new RankEvaluator(net, net.depth(), method, true);
-      RankEvaluator slow = new RankEvaluator(net, net.depth(), method, false);
+      RankEvaluator fast = new RankEvaluator(net, net.depth(), method, true, NumericalRank.Backend.JAVA);
+      RankEvaluator slow = new RankEvaluator(net, net.depth(), method, false, NumericalRank.Backend.JAVA);
       for (int i = 0; i < points; i++) {
         double[] x = s.sample(9, 0, i, net.inputDim());
         RankEvaluator.Result a = fast.evaluate(x);

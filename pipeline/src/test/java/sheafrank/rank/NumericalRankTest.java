@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class NumericalRankTest {
-  private final NumericalRank kernel = new NumericalRank();
+  private NumericalRank kernel = new NumericalRank(NumericalRank.Backend.JAVA);
 
   /** Ranks by both methods (each on its own copy), asserted equal; returns the common rank. */
   private int bothRanks(double[] a, int p, int q) {
@@ -139,6 +139,27 @@ class NumericalRankTest {
       assertEquals(inner, rank);
       assertTrue(rank <= Math.min(p, q));
     }
+  }
+
+  @Test
+  void lapackBackendGivesTheSameRanks() {
+    // Whatever netlib picked here (native or its Java translation), same rules, same ranks.
+    kernel = new NumericalRank(NumericalRank.Backend.LAPACK);
+    agreeWithLapackOnRandomMatrices();
+    lowRankProductsHaveTheirInnerDimension();
+    nearlyDeficientMatricesKeepOnlySingularValuesAboveTolerance();
+    handComputedSmallExamples();
+    toleranceIsRelativeToTheLargestSingularValue();
+  }
+
+  @Test
+  void autoBackendUsesJavaForTinyMatrices() {
+    NumericalRank auto = new NumericalRank();
+    assertEquals(NumericalRank.Backend.AUTO, auto.backend());
+    assertEquals(1, auto.rankQr(rows(2, 2, 1, 2, 2, 4), 2, 2, 1e-15));
+    assertEquals(
+        NumericalRank.lapackIsNative(),
+        NumericalRank.lapackImplementation().contains("JNI"));
   }
 
   @Test
