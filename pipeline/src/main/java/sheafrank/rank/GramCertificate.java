@@ -41,6 +41,7 @@ final class GramCertificate {
   private final double[] g; // n x n row-major, full
   private final boolean everySubset;
   private final double[] chol;
+  private final double[] row;
 
   /** Whether a certificate is worth building for a first layer of width n1 and input dim m. */
   static boolean applicable(int n1, int m) {
@@ -61,6 +62,7 @@ final class GramCertificate {
     }
     int k = Math.min(n, m);
     this.chol = new double[k * k];
+    this.row = new double[Math.max(n, m)];
     boolean all = false;
     if (n <= m) {
       double[] c = new double[n * n];
@@ -69,7 +71,7 @@ final class GramCertificate {
         trace += g[i * n + i];
       }
       System.arraycopy(g, 0, c, 0, n * n);
-      all = choleskyShifted(c, n, CERT * trace);
+      all = choleskyShifted(c, n, CERT * trace, new double[n]);
     }
     this.everySubset = all;
   }
@@ -100,32 +102,42 @@ final class GramCertificate {
     for (int a = 0; a < k; a++) {
       int ra = idx[a] * n;
       int ca = a * k;
-      for (int bb = 0; bb <= a; bb++) {
+      for (int bb = a; bb < k; bb++) {
         c[ca + bb] = g[ra + idx[bb]];
       }
     }
-    return choleskyShifted(c, k, CERT * trace);
+    return choleskyShifted(c, k, CERT * trace, row);
   }
 
   /**
-   * In-place Cholesky of {@code A - delta I} (row-major k x k, lower triangle read and overwritten);
-   * false as soon as a pivot is not strictly positive.
+   * In-place Cholesky {@code A - delta I = U^T U} (row-major k x k; the upper triangle is read and
+   * destroyed), right-looking so that the inner loop is a contiguous axpy; false as soon as a pivot
+   * is not strictly positive. {@code u} is a workspace of length >= k.
    */
-  static boolean choleskyShifted(double[] c, int k, double delta) {
+  static boolean choleskyShifted(double[] c, int k, double delta, double[] u) {
+    for (int j = 0; j < k; j++) {
+      c[j * k + j] -= delta;
+    }
     for (int j = 0; j < k; j++) {
       int rj = j * k;
-      double d = c[rj + j] - delta - NumericalRank.dot(c, rj, c, rj, j);
+      double d = c[rj + j];
       if (!(d > 0)) {
         return false;
       }
-      double ljj = Math.sqrt(d);
-      c[rj + j] = ljj;
-      double inv = 1.0 / ljj;
+      double inv = 1.0 / Math.sqrt(d);
+      for (int t = j + 1; t < k; t++) {
+        u[t] = c[rj + t] * inv;
+      }
+      // Schur complement: A[i, t] -= u_i u_t for j < i <= t.
       for (int i = j + 1; i < k; i++) {
+        double f = u[i];
         int ri = i * k;
-        c[ri + j] = (c[ri + j] - NumericalRank.dot(c, ri, c, rj, j)) * inv;
+        for (int t = i; t < k; t++) {
+          c[ri + t] -= f * u[t];
+        }
       }
     }
     return true;
   }
+
 }

@@ -22,9 +22,9 @@ class GramCertificateTest {
       c * c + 1e-3 * s * s, c * s - 1e-3 * c * s,
       c * s - 1e-3 * c * s, s * s + 1e-3 * c * c
     };
-    assertTrue(GramCertificate.choleskyShifted(a.clone(), 2, 0.9e-3));
-    assertFalse(GramCertificate.choleskyShifted(a.clone(), 2, 1.1e-3));
-    assertFalse(GramCertificate.choleskyShifted(new double[] {0}, 1, 0));
+    assertTrue(GramCertificate.choleskyShifted(a.clone(), 2, 0.9e-3, new double[2]));
+    assertFalse(GramCertificate.choleskyShifted(a.clone(), 2, 1.1e-3, new double[2]));
+    assertFalse(GramCertificate.choleskyShifted(new double[] {0}, 1, 0, new double[1]));
   }
 
   /** A one-layer net with the given row-major weights and zero bias. */
