@@ -82,6 +82,13 @@ public final class NumericalRank {
   private double[] lapackWork = new double[0];
   private double[] lapackS = new double[0];
   private final intW info = new intW(0);
+  private final double[] one = new double[1];
+  private int qp3P = -1;
+  private int qp3Q = -1;
+  private int qp3Lwork;
+  private int sddP = -1;
+  private int sddQ = -1;
+  private int sddLwork;
 
   /** Kernels with the {@link Backend#AUTO} backend. */
   public NumericalRank() {
@@ -239,11 +246,14 @@ public final class NumericalRank {
       lapackTau = new double[k];
     }
     java.util.Arrays.fill(lapackInt, 0, q, 0); // all columns free to pivot
-    double[] query = new double[1];
-    lapack.dgeqp3(p, q, a, p, lapackInt, lapackTau, query, -1, info);
-    int lwork = Math.max(1, (int) query[0]);
-    if (lapackWork.length < lwork) {
-      lapackWork = new double[lwork];
+    if (p != qp3P || q != qp3Q) {
+      lapack.dgeqp3(p, q, a, p, lapackInt, lapackTau, one, -1, info); // workspace query
+      qp3Lwork = Math.max(1, (int) one[0]);
+      qp3P = p;
+      qp3Q = q;
+    }
+    if (lapackWork.length < qp3Lwork) {
+      lapackWork = new double[qp3Lwork];
     }
     lapack.dgeqp3(p, q, a, p, lapackInt, lapackTau, lapackWork, lapackWork.length, info);
     if (info.val != 0) {
@@ -270,14 +280,16 @@ public final class NumericalRank {
     if (lapackInt.length < 8 * k) {
       lapackInt = new int[8 * k];
     }
-    double[] query = new double[1];
-    double[] none = new double[1];
-    lapack.dgesdd("N", p, q, a, p, lapackS, none, 1, none, 1, query, -1, lapackInt, info);
-    int lwork = Math.max(1, (int) query[0]);
-    if (lapackWork.length < lwork) {
-      lapackWork = new double[lwork];
+    if (p != sddP || q != sddQ) {
+      lapack.dgesdd("N", p, q, a, p, lapackS, one, 1, one, 1, one, -1, lapackInt, info); // query
+      sddLwork = Math.max(1, (int) one[0]);
+      sddP = p;
+      sddQ = q;
     }
-    lapack.dgesdd("N", p, q, a, p, lapackS, none, 1, none, 1, lapackWork, lapackWork.length,
+    if (lapackWork.length < sddLwork) {
+      lapackWork = new double[sddLwork];
+    }
+    lapack.dgesdd("N", p, q, a, p, lapackS, one, 1, one, 1, lapackWork, lapackWork.length,
         lapackInt, info);
     if (info.val != 0) {
       throw new IllegalStateException("LAPACK dgesdd failed with info=" + info.val);
