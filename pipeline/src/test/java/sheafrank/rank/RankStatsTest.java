@@ -111,6 +111,31 @@ class RankStatsTest {
   }
 
   @Test
+  void survivesJavaSerialisation() throws Exception {
+    // Spark ships partials between executors and the driver.
+    Mlp net = WeightInit.parse("kaiming").build(new int[] {4, 70, 3}, 6, 2);
+    RankEvaluator e = RankEvaluator.allLayers(net, RankMethod.QR);
+    RankStats s = stats(e, points(e, new PointSampler.Box(-5, 5), 100));
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(s);
+      out.writeObject(WeightInit.parse("dale(2,4)"));
+      out.writeObject(new PointSampler.Positive(2));
+    }
+    try (java.io.ObjectInputStream in =
+        new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      RankStats back = (RankStats) in.readObject();
+      assertEquals(s, back);
+      assertEquals(s.distinctGlobalCodewords(), back.distinctGlobalCodewords());
+      assertEquals(WeightInit.parse("dale(2,4)"), in.readObject());
+      assertEquals(new PointSampler.Positive(2), in.readObject());
+      // a deserialised partial still merges
+      back.merge(stats(e, points(e, new PointSampler.Box(-5, 5), 10)));
+      assertEquals(110, back.count());
+    }
+  }
+
+  @Test
   void mergeRejectsMismatchedShapes() {
     RankStats a = new RankStats(3, new CodewordLayout(new int[] {4}));
     assertThrows(IllegalArgumentException.class,
