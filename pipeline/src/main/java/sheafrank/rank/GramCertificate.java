@@ -1,5 +1,7 @@
 package sheafrank.rank;
 
+import sheafrank.linalg.NumericalRank;
+
 /**
  * A cheap, rigorous proof that the active rows of a first-layer weight matrix have full rank, so
  * that the factorisation can be skipped (seed 003 §3.1 sweeps: one layer, many points per net).

@@ -1,6 +1,7 @@
 package sheafrank.rank;
 
 import java.util.Arrays;
+import sheafrank.linalg.NumericalRank;
 import sheafrank.net.Mlp;
 
 /**

@@ -1,6 +1,7 @@
 package sheafrank.rank;
 
 import java.util.Locale;
+import sheafrank.linalg.NumericalRank;
 
 /**
  * The rank-revealing factorisation used for the rank of a layer's local linear map. Both use

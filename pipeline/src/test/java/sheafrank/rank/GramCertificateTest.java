@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import sheafrank.linalg.NumericalRank;
+import sheafrank.linalg.TestMatrices;
 import sheafrank.net.Mlp;
 import sheafrank.net.OutputActivation;
 import sheafrank.net.WeightInit;
@@ -105,7 +107,7 @@ class GramCertificateTest {
     // must be factorised and come out deficient.
     int m = 6;
     int n1 = 4;
-    double[] w = Dense.gaussian(r, n1 * m);
+    double[] w = TestMatrices.gaussian(r, n1 * m);
     System.arraycopy(w, 0, w, m, m); // row 2 = row 1
     Mlp dup = net(m, n1, w);
     e = RankEvaluator.allLayers(dup, RankMethod.QR);
@@ -122,8 +124,8 @@ class GramCertificateTest {
     assertSameWithAndWithoutCertificate(dup, box, 200, "duplicate rows");
 
     // Low-rank tall W = B C (inner 3 < m = 7): every point with |J| > 3 falls back.
-    double[] bm = Dense.gaussian(r, 20 * 3);
-    double[] cm = Dense.gaussian(r, 3 * 7);
+    double[] bm = TestMatrices.gaussian(r, 20 * 3);
+    double[] cm = TestMatrices.gaussian(r, 3 * 7);
     double[] low = new double[20 * 7];
     for (int i = 0; i < 20; i++) {
       for (int j = 0; j < 7; j++) {

@@ -4,6 +4,8 @@ import dev.ludovic.netlib.lapack.LAPACK;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.netlib.util.intW;
+import sheafrank.linalg.NumericalRank;
+import sheafrank.linalg.TestMatrices;
 import sheafrank.net.Mlp;
 import sheafrank.net.WeightInit;
 
@@ -109,7 +111,7 @@ public final class RankBench {
     for (int[] shape : new int[][] {{10, 10}, {100, 10}, {50, 50}, {100, 50}, {100, 100}}) {
       int p = shape[0];
       int q = shape[1];
-      double[] a = Dense.gaussian(r, p * q);
+      double[] a = TestMatrices.gaussian(r, p * q);
       double[] buf = new double[p * q];
       double[] s = new double[q];
       int[] iwork = new int[8 * q];

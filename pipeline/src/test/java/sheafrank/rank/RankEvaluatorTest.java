@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import sheafrank.linalg.TestMatrices;
 import sheafrank.net.Mlp;
 import sheafrank.net.OutputActivation;
 import sheafrank.net.WeightInit;
@@ -59,7 +60,7 @@ class RankEvaluatorTest {
           }
         }
         // row-major n x m is column-major m x n: same rank, same max(n, m).
-        ranks[l] = Dense.numpyRank(np, m, n);
+        ranks[l] = TestMatrices.numpyRank(np, m, n);
         p = np;
         a = next;
       }
@@ -134,8 +135,8 @@ class RankEvaluatorTest {
     SplittableRandom r = new SplittableRandom(12);
     int m = 5;
     int n1 = 8;
-    double[] bm = Dense.gaussian(r, n1 * 2);
-    double[] cm = Dense.gaussian(r, 2 * m);
+    double[] bm = TestMatrices.gaussian(r, n1 * 2);
+    double[] cm = TestMatrices.gaussian(r, 2 * m);
     double[] w1 = new double[n1 * m];
     for (int i = 0; i < n1; i++) {
       for (int j = 0; j < m; j++) {
@@ -153,7 +154,7 @@ class RankEvaluatorTest {
     for (RankMethod method : RankMethod.values()) {
       RankEvaluator e = RankEvaluator.allLayers(net, method);
       for (int pt = 0; pt < 100; pt++) {
-        double[] x = Dense.gaussian(r, m);
+        double[] x = TestMatrices.gaussian(r, m);
         assertMatchesBruteForce(net, x, e, method.id());
         int[] ranks = e.evaluate(x).ranks();
         assertTrue(ranks[0] <= 2);

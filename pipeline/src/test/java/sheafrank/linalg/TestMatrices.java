@@ -1,15 +1,15 @@
-package sheafrank.rank;
+package sheafrank.linalg;
 
 import dev.ludovic.netlib.lapack.LAPACK;
 import java.util.SplittableRandom;
 import org.netlib.util.intW;
 
-/** Test helpers: dense matrices (column-major) and an independent SVD oracle (LAPACK dgesdd). */
-final class Dense {
-  private Dense() {}
+/** Test helpers shared by the linalg and rank tests: dense matrices (column-major) and an independent SVD oracle (LAPACK dgesdd). */
+public final class TestMatrices {
+  private TestMatrices() {}
 
   /** Singular values (descending) of the column-major p x q matrix, by LAPACK dgesdd; a is kept. */
-  static double[] lapackSingularValues(double[] a, int p, int q) {
+  public static double[] lapackSingularValues(double[] a, int p, int q) {
     int k = Math.min(p, q);
     if (k == 0) {
       return new double[0];
@@ -32,12 +32,12 @@ final class Dense {
   }
 
   /** numpy.linalg.matrix_rank with its default tolerance, via LAPACK singular values. */
-  static int numpyRank(double[] a, int p, int q) {
+  public static int numpyRank(double[] a, int p, int q) {
     return numpyRank(a, p, q, Math.max(p, q));
   }
 
   /** As {@link #numpyRank(double[], int, int)} with max(rows, cols) replaced by {@code dim}. */
-  static int numpyRank(double[] a, int p, int q, int dim) {
+  public static int numpyRank(double[] a, int p, int q, int dim) {
     double[] s = lapackSingularValues(a, p, q);
     if (s.length == 0) {
       return 0;
@@ -52,7 +52,7 @@ final class Dense {
     return r;
   }
 
-  static double[] gaussian(SplittableRandom r, int n) {
+  public static double[] gaussian(SplittableRandom r, int n) {
     double[] a = new double[n];
     for (int i = 0; i < n; i++) {
       a[i] = r.nextGaussian();
@@ -61,7 +61,7 @@ final class Dense {
   }
 
   /** Column-major product (p x r) (r x q). */
-  static double[] multiply(double[] b, int p, int r, double[] c, int q) {
+  public static double[] multiply(double[] b, int p, int r, double[] c, int q) {
     double[] a = new double[p * q];
     for (int j = 0; j < q; j++) {
       for (int k = 0; k < r; k++) {
@@ -75,7 +75,7 @@ final class Dense {
   }
 
   /** A random p x p orthogonal matrix (column-major): product of p random Householder reflectors. */
-  static double[] orthogonal(SplittableRandom r, int p) {
+  public static double[] orthogonal(SplittableRandom r, int p) {
     double[] qm = new double[p * p];
     for (int i = 0; i < p; i++) {
       qm[i * p + i] = 1;
@@ -102,7 +102,7 @@ final class Dense {
   }
 
   /** U diag(sigma) V^T, p x q column-major, with random orthogonal U, V; sigma has min(p,q) values. */
-  static double[] withSingularValues(SplittableRandom r, int p, int q, double[] sigma) {
+  public static double[] withSingularValues(SplittableRandom r, int p, int q, double[] sigma) {
     double[] u = orthogonal(r, p);
     double[] v = orthogonal(r, q);
     double[] a = new double[p * q];
@@ -117,7 +117,7 @@ final class Dense {
     return a;
   }
 
-  static double[] transpose(double[] a, int p, int q) {
+  public static double[] transpose(double[] a, int p, int q) {
     double[] t = new double[p * q];
     for (int j = 0; j < q; j++) {
       for (int i = 0; i < p; i++) {

@@ -1,4 +1,4 @@
-package sheafrank.rank;
+package sheafrank.linalg;
 
 import dev.ludovic.netlib.lapack.LAPACK;
 import dev.ludovic.netlib.lapack.NativeLAPACK;
@@ -626,7 +626,7 @@ public final class NumericalRank {
    * products and keeps the additions in order (an ordered vector reduction), which measured faster
    * here than manual 4-way partial sums (those block the vectoriser).
    */
-  static double dot(double[] a, int ao, double[] b, int bo, int len) {
+  public static double dot(double[] a, int ao, double[] b, int bo, int len) {
     double s = 0;
     for (int t = 0; t < len; t++) {
       s += a[ao + t] * b[bo + t];

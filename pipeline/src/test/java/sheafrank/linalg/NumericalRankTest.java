@@ -1,4 +1,4 @@
-package sheafrank.rank;
+package sheafrank.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,7 +22,7 @@ class NumericalRankTest {
 
   /** Row-major literal to column-major. */
   private static double[] rows(int p, int q, double... rowMajor) {
-    return Dense.transpose(rowMajor, q, p);
+    return TestMatrices.transpose(rowMajor, q, p);
   }
 
   @Test
@@ -58,8 +58,8 @@ class NumericalRankTest {
     int[] dims = {1, 2, 3, 5, 8, 13, 40};
     for (int p : dims) {
       for (int q : dims) {
-        double[] a = Dense.gaussian(r, p * q);
-        int expected = Dense.numpyRank(a, p, q);
+        double[] a = TestMatrices.gaussian(r, p * q);
+        int expected = TestMatrices.numpyRank(a, p, q);
         assertEquals(Math.min(p, q), expected);
         assertEquals(expected, bothRanks(a, p, q), p + "x" + q);
       }
@@ -74,10 +74,10 @@ class NumericalRankTest {
       int p = s[0];
       int q = s[1];
       for (int inner = 0; inner <= Math.min(p, q); inner += Math.max(1, Math.min(p, q) / 5)) {
-        double[] b = Dense.gaussian(r, p * inner);
-        double[] c = Dense.gaussian(r, inner * q);
-        double[] a = Dense.multiply(b, p, inner, c, q);
-        assertEquals(inner, Dense.numpyRank(a, p, q), "oracle");
+        double[] b = TestMatrices.gaussian(r, p * inner);
+        double[] c = TestMatrices.gaussian(r, inner * q);
+        double[] a = TestMatrices.multiply(b, p, inner, c, q);
+        assertEquals(inner, TestMatrices.numpyRank(a, p, q), "oracle");
         assertEquals(inner, bothRanks(a, p, q), p + "x" + q + " = B C with inner " + inner);
       }
     }
@@ -90,13 +90,13 @@ class NumericalRankTest {
     double[] sigma = {1, 0.5, 1e-3, 1e-6, 1e-10, 1e-18, 1e-25, 0};
     for (int[] s : new int[][] {{20, 8}, {8, 20}, {12, 12}}) {
       double[] sv = Arrays.copyOf(sigma, Math.min(s[0], s[1]));
-      double[] a = Dense.withSingularValues(r, s[0], s[1], sv);
-      assertEquals(5, Dense.numpyRank(a, s[0], s[1]), "oracle");
+      double[] a = TestMatrices.withSingularValues(r, s[0], s[1], sv);
+      assertEquals(5, TestMatrices.numpyRank(a, s[0], s[1]), "oracle");
       assertEquals(5, bothRanks(a, s[0], s[1]), s[0] + "x" + s[1]);
     }
     // Scale invariance, including magnitudes whose squares under/overflow.
     for (double scale : new double[] {1e-160, 1e-40, 1e40, 1e160}) {
-      double[] a = Dense.withSingularValues(r, 15, 9, Arrays.copyOf(sigma, 8));
+      double[] a = TestMatrices.withSingularValues(r, 15, 9, Arrays.copyOf(sigma, 8));
       for (int i = 0; i < a.length; i++) {
         a[i] *= scale;
       }
@@ -107,7 +107,7 @@ class NumericalRankTest {
   @Test
   void toleranceIsRelativeToTheLargestSingularValue() {
     SplittableRandom r = new SplittableRandom(4);
-    double[] a = Dense.withSingularValues(r, 6, 6, new double[] {1, 1, 1, 1, 1, 1e-9});
+    double[] a = TestMatrices.withSingularValues(r, 6, 6, new double[] {1, 1, 1, 1, 1, 1e-9});
     assertEquals(6, kernel.rankSvd(a.clone(), 6, 6, 1e-10));
     assertEquals(5, kernel.rankSvd(a.clone(), 6, 6, 1e-8));
     assertEquals(6, kernel.rankQr(a.clone(), 6, 6, 1e-10));
@@ -118,8 +118,8 @@ class NumericalRankTest {
   void singularValuesMatchLapack() {
     SplittableRandom r = new SplittableRandom(5);
     for (int[] s : new int[][] {{9, 4}, {4, 9}, {16, 16}, {30, 7}}) {
-      double[] a = Dense.gaussian(r, s[0] * s[1]);
-      double[] expected = Dense.lapackSingularValues(a, s[0], s[1]);
+      double[] a = TestMatrices.gaussian(r, s[0] * s[1]);
+      double[] expected = TestMatrices.lapackSingularValues(a, s[0], s[1]);
       double[] got = kernel.singularValues(a.clone(), s[0], s[1]);
       for (int i = 0; i < expected.length; i++) {
         assertEquals(expected[i], got[i], 1e-13 * expected[0], "sigma_" + i);
@@ -134,7 +134,7 @@ class NumericalRankTest {
       int p = 1 + r.nextInt(12);
       int q = 1 + r.nextInt(12);
       int inner = r.nextInt(Math.min(p, q) + 1);
-      double[] a = Dense.multiply(Dense.gaussian(r, p * inner), p, inner, Dense.gaussian(r, inner * q), q);
+      double[] a = TestMatrices.multiply(TestMatrices.gaussian(r, p * inner), p, inner, TestMatrices.gaussian(r, inner * q), q);
       int rank = bothRanks(a, p, q);
       assertEquals(inner, rank);
       assertTrue(rank <= Math.min(p, q));
