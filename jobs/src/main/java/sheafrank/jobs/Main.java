@@ -183,7 +183,7 @@ public final class Main {
       e.printStackTrace(err);
     }
     try {
-      Row run = RowFactory.create(runId, p.job().name(), spec.getString("experiment"), spec.canonical(),
+      Row run = RowFactory.create(p.job().name(), spec.getString("experiment"), spec.canonical(),
           codeVersion(), spark.version(), System.getProperty("java.version"), Dense.blasBackend(),
           Dense.lapackBackend(), spark.sparkContext().master(), start,
           new Timestamp(System.currentTimeMillis()), status, failed, message);
@@ -201,8 +201,8 @@ public final class Main {
     return code;
   }
 
+  /** The runs table; its run_id column comes from the run_id=... folder like every table's. */
   public static final StructType RUNS_SCHEMA = new StructType()
-      .add("run_id", DataTypes.StringType, false)
       .add("job", DataTypes.StringType, false)
       .add("experiment", DataTypes.StringType, false)
       .add("config", DataTypes.StringType, false)

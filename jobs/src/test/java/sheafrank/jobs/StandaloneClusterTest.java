@@ -178,10 +178,10 @@ class StandaloneClusterTest {
               reader.read().parquet(outLocal.resolve(t).toString()));
         }
       }
-      // runs/run_id=<id> read as a leaf: the runs files hold run_id themselves, and reading runs/ with
-      // partition discovery too makes Spark warn COLUMN_ALREADY_EXISTS
-      Row runCluster = single(reader.read().parquet(onlyRun(outCluster.resolve("runs")).toString()));
-      Row runLocal = single(reader.read().parquet(onlyRun(outLocal.resolve("runs")).toString()));
+      // the run_id column comes from the runs/run_id=<id> folder, as for every table
+      onlyRun(outCluster.resolve("runs"));
+      Row runCluster = single(reader.read().parquet(outCluster.resolve("runs").toString()));
+      Row runLocal = single(reader.read().parquet(outLocal.resolve("runs").toString()));
       assertEquals(masterUrl, runCluster.getAs("master"), "runs.master of the cluster run");
       assertEquals("succeeded", runCluster.getAs("status"), "runs.status of the cluster run: "
           + runCluster.getAs("message"));

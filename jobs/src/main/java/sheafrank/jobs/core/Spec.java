@@ -111,11 +111,23 @@ public final class Spec implements Serializable {
     return sb.toString();
   }
 
-  /** A short stable hash of the canonical spec. */
+  /** Keys that choose how a run executes, not what it computes: left out of the run id. */
+  static final java.util.Set<String> EXECUTION_KEYS = java.util.Set.of("partitions");
+
+  /**
+   * A short stable hash of the canonical spec without the execution keys: the same experiment run
+   * with another partitioning gets the same run id (and the same tables).
+   */
   public String hash() {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, Object> e : new TreeMap<>(values).entrySet()) {
+      if (!EXECUTION_KEYS.contains(e.getKey())) {
+        sb.append(e.getKey()).append(" = ").append(show(e.getValue())).append('\n');
+      }
+    }
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] d = md.digest(canonical().getBytes(StandardCharsets.UTF_8));
+      byte[] d = md.digest(sb.toString().getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d, 0, 6);
     } catch (Exception e) {
       throw new IllegalStateException(e);
