@@ -23,6 +23,10 @@ public final class BatchHeatEquation {
   private final double[] ry;
   private final double[] zs;
   private final double[] ps;
+  /** W1 x + b1 for the pinned inputs {@code cachedX}: the input stalk never moves. */
+  private final double[] firstAffine;
+  private final double[] cachedX;
+  private boolean cacheValid;
 
   public BatchHeatEquation(Mlp net, SheafLayout layout, double alpha, int batch) {
     if (!(alpha > 0) || !Double.isFinite(alpha)) {
@@ -46,6 +50,34 @@ public final class BatchHeatEquation {
     ry = layout.hasOutputVertex() ? new double[m * batch] : null;
     zs = new double[2 * m];
     ps = new double[2 * m];
+    firstAffine = new double[layout.width(1) * batch];
+    cachedX = new double[layout.inputDim() * batch];
+  }
+
+  /** Recomputes W1 x + b1 when the input block differs from the cached one. */
+  private void refreshFirstAffine(double[] st) {
+    int nx = layout.inputDim() * batch;
+    if (cacheValid && Arrays.equals(st, 0, nx, cachedX, 0, nx)) {
+      return;
+    }
+    System.arraycopy(st, 0, cachedX, 0, nx);
+    int nin = layout.inputDim();
+    int nout = layout.width(1);
+    double[] w = net.weights(0);
+    double[] bias = net.bias(0);
+    for (int i = 0; i < nout; i++) {
+      int ro = i * batch;
+      for (int s = 0; s < batch; s++) {
+        firstAffine[ro + s] = bias[i];
+      }
+      for (int j = 0; j < nin; j++) {
+        double wij = w[i * nin + j];
+        for (int s = 0; s < batch; s++) {
+          firstAffine[ro + s] += wij * st[j * batch + s];
+        }
+      }
+    }
+    cacheValid = true;
   }
 
   public int batch() {
@@ -80,6 +112,7 @@ public final class BatchHeatEquation {
     final int n0 = layout.inputDim();
     final double h = dt * alpha;
     Arrays.fill(grad, n0 * b, grad.length, 0.0);
+    refreshFirstAffine(st);
     int prev = 0;
     for (int l = 0; l < depth; l++) {
       int nin = layout.width(l);
@@ -91,6 +124,14 @@ public final class BatchHeatEquation {
       for (int i = 0; i < nout; i++) {
         int ro = i * b;
         int zi = zo + i * b;
+        if (l == 0) {
+          for (int s = 0; s < b; s++) {
+            double rr = st[zi + s] - firstAffine[ro + s];
+            r[ro + s] = rr;
+            grad[zi + s] += rr;
+          }
+          continue;
+        }
         double bi = bias[i];
         for (int s = 0; s < b; s++) {
           r[ro + s] = st[zi + s] - bi;

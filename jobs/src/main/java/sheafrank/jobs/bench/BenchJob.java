@@ -107,9 +107,10 @@ public final class BenchJob implements Job {
     int[] n = layout.widths();
     double f = 0;
     for (int l = 0; l < n.length - 1; l++) {
-      f += 2.0 * n[l] * n[l + 1] + n[l + 1]; // W a + b, residual
-      if (l > 0) {
-        f += 2.0 * n[l] * n[l + 1]; // adjoint W^T r
+      if (l == 0) {
+        f += 2.0 * n[1]; // residual z - (W x + b) and its force; W x + b is cached (x is pinned)
+      } else {
+        f += 4.0 * n[l] * n[l + 1] + 2.0 * n[l + 1]; // W a + b, residual, force, adjoint W^T r
       }
       if (l < n.length - 2) {
         f += 3.0 * n[l + 1]; // ReLU edge residual and its two forces
