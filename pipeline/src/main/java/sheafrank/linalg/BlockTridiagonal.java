@@ -15,6 +15,8 @@ package sheafrank.linalg;
  * X_v^T y_{v-1})}; back {@code x_v = L_v^{-T}(y_v - X_{v+1} x_{v+1})}.
  */
 public final class BlockTridiagonal {
+  /** Pivots below this fraction of the block's diagonal entry count as singular. */
+  private static final double PIVOT_TOL = 1e-13;
   private static final int ZERO = 0;
   private static final int DIAG = 1;
   private static final int DENSE = 2;
@@ -219,7 +221,7 @@ public final class BlockTridiagonal {
       if (sDiag) {
         for (int i = 0; i < n; i++) {
           double p = s[i * n + i];
-          if (!(p > 0)) {
+          if (!(p > PIVOT_TOL * Math.max(1.0, diag[v][i * n + i]))) {
             failedBlock = v;
             return false;
           }
@@ -231,6 +233,13 @@ public final class BlockTridiagonal {
         if (!Dense.cholesky(s, n)) {
           failedBlock = v;
           return false;
+        }
+        for (int i = 0; i < n; i++) {
+          double l = s[i * n + i];
+          if (!(l * l > PIVOT_TOL * Math.max(1.0, diag[v][i * n + i]))) {
+            failedBlock = v;
+            return false;
+          }
         }
         for (int i = 0; i < n; i++) {
           double acc = yv[i];

@@ -1,6 +1,5 @@
 package sheafrank.pinning;
 
-import java.util.List;
 import sheafrank.linalg.BlockTridiagonal;
 import sheafrank.net.Mlp;
 import sheafrank.net.OutputActivation;
@@ -30,6 +29,9 @@ public final class ExactSolver {
   private final boolean[][] sigma;
   private final boolean[][] held;
   private int maxIterations;
+  private double pathStep = 0.1;
+  private static final double GROWTH = 4;
+  private static final double FLAT_MU = 1e-8;
   private int lastIterations;
   private int lastSolves;
 
@@ -83,6 +85,22 @@ public final class ExactSolver {
     return this;
   }
 
+  /**
+   * Follow the gradient flow more closely: instead of heading straight for each region's
+   * minimiser, take backward-Euler (proximal) steps {@code c+ = argmin E_sigma(c) + ||c - c_k||^2
+   * / (2h)} with {@code h = h0, 2 h0, 4 h0, ...} (still stopping at switching surfaces), then finish
+   * with exact region solves. Costs about log4(1e8 / h0) more solves (h grows 4x per step).
+   * Default 0.1; 0 = direct mode (straight to each region's minimiser: fewest solves, but more
+   * often a different local minimiser than Euler's when several are reachable).
+   */
+  public ExactSolver pathStep(double h0) {
+    if (!(h0 >= 0) || !Double.isFinite(h0)) {
+      throw new IllegalArgumentException("path step must be finite and >= 0, got " + h0);
+    }
+    pathStep = h0;
+    return this;
+  }
+
   /** Iterations (solves) of the last call. */
   public int lastIterations() {
     return lastIterations;
@@ -119,10 +137,22 @@ public final class ExactSolver {
     int dim = layout.dim();
     lastSolves = 0;
     boolean converged = false;
+    boolean flat = false;
     int it = 0;
-    while (it < maxIterations) {
+    double h = pathStep;
+    int cap = maxIterations + (pathStep > 0 ? 64 : 0);
+    while (it < cap) {
       it++;
-      assembleAndSolve(c, hv, soft);
+      boolean prox = h > 0 && h < 1e8;
+      if (!assembleAndSolve(c, hv, soft, prox ? 1.0 / h : flat ? FLAT_MU : 0.0)) {
+        // the region's energy is flat along some free coordinates (free inputs cut off by
+        // inactive units): minimisers are not unique; damped steps converge to the one nearest
+        // the current point, as gradient flow does
+        flat = true;
+        if (!assembleAndSolve(c, hv, soft, FLAT_MU)) {
+          throw singular();
+        }
+      }
       double dmax = 0;
       double cmax = 0;
       for (int i = 0; i < dim; i++) {
@@ -157,7 +187,7 @@ public final class ExactSolver {
       boolean blocked = bl >= 0;
       boolean regionDone;
       if (!cross) {
-        regionDone = !blocked;
+        regionDone = flat ? !blocked && dmax <= 1e-13 * (1 + cmax) : !blocked;
       } else {
         // Newton step with Armijo backtracking on the true energy (convex within the region)
         p.regionGradient(c, sigma, soft, grad, tmp);
@@ -166,13 +196,14 @@ public final class ExactSolver {
           slope += grad[i] * dir[i];
         }
         double e0 = p.energy(c, soft);
-        boolean small = dmax <= 1e-13 * (1 + cmax) || slope >= 0;
+        boolean small = dmax <= 1e-11 * (1 + cmax) || slope >= 0;
+        double noise = 1e-14 * (1 + Math.abs(e0));
         if (!small) {
           while (true) {
             for (int i = 0; i < dim; i++) {
               trial[i] = c[i] + alpha * dir[i];
             }
-            if (p.energy(trial, soft) <= e0 + 1e-4 * alpha * slope || alpha < 1e-14) {
+            if (p.energy(trial, soft) <= e0 + 1e-4 * alpha * slope + noise || alpha < 1e-14) {
               break;
             }
             alpha *= 0.5;
@@ -189,7 +220,10 @@ public final class ExactSolver {
         held[bl][bj] = true;
         continue;
       }
-      if (!regionDone) {
+      if (prox) {
+        // a prox step that does not move means c is stationary for E_sigma: finish exactly
+        h = dmax <= 1e-13 * (1 + cmax) ? Double.POSITIVE_INFINITY : h * GROWTH;
+      } else if (!regionDone) {
         continue;
       }
       // KKT on the held units: release the one whose crossing decreases E most steeply
@@ -224,6 +258,9 @@ public final class ExactSolver {
         }
       }
       if (rl < 0) {
+        if (prox) {
+          continue;
+        }
         converged = true;
         break;
       }
@@ -249,12 +286,25 @@ public final class ExactSolver {
     return acc;
   }
 
-  private void assembleAndSolve(double[] c, double[] hv, double[] soft) {
+  private RuntimeException singular() {
+    return new sheafrank.sheaf.HarmonicSolver.SingularProblemException(
+        "pinned problem '" + p.spec() + "' has no unique equilibrium: the energy is flat along"
+            + " some free coordinates of stalk " + layout.vertices().get(sys.failedBlock()).name());
+  }
+
+  private boolean assembleAndSolve(double[] c, double[] hv, double[] soft, double mu) {
     int nv = sys.blocks();
     for (int v = 0; v < nv; v++) {
       System.arraycopy(p.baseDiag[v], 0, sys.diag[v], 0, p.baseDiag[v].length);
       System.arraycopy(p.baseSub[v], 0, sys.sub[v], 0, p.baseSub[v].length);
       System.arraycopy(p.baseRhs[v], 0, sys.rhs[v], 0, p.baseRhs[v].length);
+      if (mu > 0) {
+        int d = p.vdim[v];
+        for (int k = 0; k < d; k++) {
+          sys.diag[v][k * d + k] += mu;
+          sys.rhs[v][k] += mu * c[voff[v] + k];
+        }
+      }
     }
     int[] si = p.softIdxRef();
     double[] sg = p.softGammaRef();
@@ -312,15 +362,12 @@ public final class ExactSolver {
       }
     }
     if (!sys.solve(sol)) {
-      List<SheafLayout.Vertex> vs = layout.vertices();
-      throw new sheafrank.sheaf.HarmonicSolver.SingularProblemException(
-          "pinned problem '" + p.spec() + "' has no unique equilibrium: the energy is flat along"
-              + " some free coordinates of stalk " + vs.get(sys.failedBlock()).name()
-              + " (free inputs not determined by the pinned data); add pins or soft pins");
+      return false;
     }
     lastSolves++;
     for (int v = 0; v < nv; v++) {
       System.arraycopy(sol[v], 0, target, voff[v], p.vdim[v]);
     }
+    return true;
   }
 }

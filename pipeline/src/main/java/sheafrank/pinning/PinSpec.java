@@ -111,8 +111,8 @@ public final class PinSpec {
 
     /** Soft pin of {@code target} toward {@code values} with strength {@code gamma}. */
     public Builder soft(String target, double gamma, double... values) {
-      pins.add(entry(target + " ~ " + Arrays.toString(values) + " @ " + gamma, target, values.clone(),
-          Source.LITERAL, gamma));
+      String text = target + " ~ " + Arrays.toString(values) + " @ " + gamma;
+      pins.add(entry(text, target, values.clone(), Source.LITERAL, checkGamma(text, gamma)));
       return this;
     }
 
@@ -155,7 +155,7 @@ public final class PinSpec {
         if (at < 0) {
           throw new IllegalArgumentException("soft pin '" + e + "': missing '@ gamma'");
         }
-        gamma = number(rest.substring(at + 1).trim(), e, "gamma");
+        gamma = checkGamma(e, number(rest.substring(at + 1).trim(), e, "gamma"));
         rest = rest.substring(0, at).trim();
       }
       String lower = rest.toLowerCase(Locale.ROOT);
@@ -175,6 +175,14 @@ public final class PinSpec {
       pins.add(entry(e, target, v, Source.LITERAL, gamma));
     }
     return new PinSpec(pins);
+  }
+
+  private static double checkGamma(String entry, double gamma) {
+    if (!(gamma > 0) || !Double.isFinite(gamma)) {
+      throw new IllegalArgumentException(
+          "soft pin '" + entry + "': gamma must be positive and finite, got " + gamma);
+    }
+    return gamma;
   }
 
   private static double number(String s, String entry, String what) {
@@ -217,14 +225,6 @@ public final class PinSpec {
     } else {
       throw new IllegalArgumentException("pin '" + text + "': unknown stalk '" + stalk
           + "' (expected x, y, z<layer> or a<layer>, layers 1-based)");
-    }
-    if (!(gamma > 0) || Double.isNaN(gamma)) {
-      throw new IllegalArgumentException(
-          "soft pin '" + text + "': gamma must be positive and finite, got " + gamma);
-    }
-    if (gamma != Double.POSITIVE_INFINITY && !Double.isFinite(gamma)) {
-      throw new IllegalArgumentException(
-          "soft pin '" + text + "': gamma must be positive and finite, got " + gamma);
     }
     if (src == Source.INPUT && kind != Stalk.X) {
       throw new IllegalArgumentException("pin '" + text + "': 'input' can only pin the input stalk x");
