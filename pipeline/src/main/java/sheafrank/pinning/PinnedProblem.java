@@ -315,13 +315,33 @@ public final class PinnedProblem {
     if (!(factor > 0) || !Double.isFinite(factor)) {
       throw new IllegalArgumentException("gamma scale factor must be positive and finite, got " + factor);
     }
-    PinSpec.Builder b = PinSpec.builder();
     List<PinSpec.Pin> scaled = new ArrayList<>();
     for (PinSpec.Pin p : spec.pins()) {
       scaled.add(p.hard() ? p : new PinSpec.Pin(p.text(), p.stalk(), p.layer(), p.index(), p.values(),
           p.source(), p.gamma() * factor));
     }
     return new PinnedProblem(net, PinSpec.fromPins(scaled));
+  }
+
+  /** The same problem without its soft pins (the gamma -> 0 limit). */
+  public PinnedProblem withoutSoftPins() {
+    List<PinSpec.Pin> kept = new ArrayList<>();
+    for (PinSpec.Pin p : spec.pins()) {
+      if (p.hard()) {
+        kept.add(p);
+      }
+    }
+    return new PinnedProblem(net, PinSpec.fromPins(kept));
+  }
+
+  /** The same problem with every soft pin made hard (the gamma -> infinity limit). */
+  public PinnedProblem withSoftPinsHard() {
+    List<PinSpec.Pin> hardened = new ArrayList<>();
+    for (PinSpec.Pin p : spec.pins()) {
+      hardened.add(new PinSpec.Pin(p.text(), p.stalk(), p.layer(), p.index(), p.values(), p.source(),
+          Double.POSITIVE_INFINITY));
+    }
+    return new PinnedProblem(net, PinSpec.fromPins(hardened));
   }
 
   /**
