@@ -32,6 +32,8 @@ public final class ExactSolver {
   private double pathStep = 0.1;
   private static final double GROWTH = 4;
   private static final double FLAT_MU = 1e-8;
+  /** The proximal path ends at h >= 100, beyond which its steps are straight for practical purposes. */
+  private static final double PROX_END = 100;
   private int lastIterations;
   private int lastSolves;
 
@@ -88,8 +90,8 @@ public final class ExactSolver {
   /**
    * Follow the gradient flow more closely: instead of heading straight for each region's
    * minimiser, take backward-Euler (proximal) steps {@code c+ = argmin E_sigma(c) + ||c - c_k||^2
-   * / (2h)} with {@code h = h0, 2 h0, 4 h0, ...} (still stopping at switching surfaces), then finish
-   * with exact region solves. Costs about log4(1e8 / h0) more solves (h grows 4x per step).
+   * / (2h)} with {@code h = h0, 4 h0, 16 h0, ...} up to 100 (still stopping at switching surfaces),
+   * then finish with exact region solves: about log4(100 / h0) more solves (5 for the default).
    * Default 0.1; 0 = direct mode (straight to each region's minimiser: fewest solves, but more
    * often a different local minimiser than Euler's when several are reachable).
    */
@@ -143,7 +145,7 @@ public final class ExactSolver {
     int cap = maxIterations + (pathStep > 0 ? 64 : 0);
     while (it < cap) {
       it++;
-      boolean prox = h > 0 && h < 1e8;
+      boolean prox = h > 0 && h < PROX_END;
       if (!assembleAndSolve(c, hv, soft, prox ? 1.0 / h : flat ? FLAT_MU : 0.0)) {
         // the region's energy is flat along some free coordinates (free inputs cut off by
         // inactive units): minimisers are not unique; damped steps converge to the one nearest
