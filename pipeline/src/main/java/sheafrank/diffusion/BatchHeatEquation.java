@@ -17,9 +17,9 @@ public final class BatchHeatEquation {
   private final SheafLayout layout;
   private final double alpha;
   private final int batch;
-  private final double[] grad;
+  private final double[] outZ;
   private final double[][] rw;
-  private final double[][] ra;
+  private final double[][] ra; // adjoint forces W_{l+1}^T r_{l+1} on hidden activations
   private final double[] ry;
   private final double[] zs;
   private final double[] ps;
@@ -37,7 +37,6 @@ public final class BatchHeatEquation {
     this.alpha = alpha;
     this.batch = batch;
     int depth = layout.depth();
-    grad = new double[layout.dim() * batch];
     rw = new double[depth][];
     ra = new double[Math.max(0, depth - 1)][];
     for (int l = 0; l < depth; l++) {
@@ -48,6 +47,7 @@ public final class BatchHeatEquation {
     }
     int m = layout.width(depth);
     ry = layout.hasOutputVertex() ? new double[m * batch] : null;
+    outZ = layout.hasOutputVertex() ? new double[m * batch] : null;
     zs = new double[2 * m];
     ps = new double[2 * m];
     firstAffine = new double[layout.width(1) * batch];
@@ -105,81 +105,100 @@ public final class BatchHeatEquation {
     }
   }
 
-  /** One Euler step of every sample; the input coordinates stay fixed. */
+  /**
+   * One Euler step of every sample; the input coordinates stay fixed. Three phases on the old
+   * state (Jacobi): the weight-edge residuals {@code r_l = z_l - W_l a_{l-1} - b_l}; the adjoint
+   * forces {@code u_l = W_{l+1}^T r_{l+1}} on every hidden activation; then one fused pass per
+   * coordinate that forms its ReLU-edge residual and moves it.
+   */
   public void step(double[] st, double dt) {
     final int b = batch;
     final int depth = layout.depth();
-    final int n0 = layout.inputDim();
     final double h = dt * alpha;
-    Arrays.fill(grad, n0 * b, grad.length, 0.0);
     refreshFirstAffine(st);
-    int prev = 0;
     for (int l = 0; l < depth; l++) {
-      int nin = layout.width(l);
       int nout = layout.width(l + 1);
-      double[] w = net.weights(l);
-      double[] bias = net.bias(l);
       double[] r = rw[l];
       int zo = layout.zOffset(l) * b;
+      if (l == 0) {
+        for (int i = 0; i < nout * b; i++) {
+          r[i] = st[zo + i] - firstAffine[i];
+        }
+        continue;
+      }
+      int nin = layout.width(l);
+      int prev = layout.aOffset(l - 1) * b;
+      double[] w = net.weights(l);
+      double[] bias = net.bias(l);
       for (int i = 0; i < nout; i++) {
         int ro = i * b;
-        int zi = zo + i * b;
-        if (l == 0) {
-          for (int s = 0; s < b; s++) {
-            double rr = st[zi + s] - firstAffine[ro + s];
-            r[ro + s] = rr;
-            grad[zi + s] += rr;
-          }
-          continue;
-        }
+        int zi = zo + ro;
         double bi = bias[i];
         for (int s = 0; s < b; s++) {
           r[ro + s] = st[zi + s] - bi;
         }
         for (int j = 0; j < nin; j++) {
           double wij = w[i * nin + j];
-          int pj = (prev + j) * b;
+          int pj = prev + j * b;
           for (int s = 0; s < b; s++) {
             r[ro + s] -= wij * st[pj + s];
           }
         }
-        for (int s = 0; s < b; s++) {
-          grad[zi + s] += r[ro + s];
-        }
       }
-      if (l > 0) { // force of the weight edge on the upstream activation: -W^T r
-        for (int i = 0; i < nout; i++) {
-          int ro = i * b;
-          for (int j = 0; j < nin; j++) {
-            double wij = w[i * nin + j];
-            int pj = (prev + j) * b;
-            for (int s = 0; s < b; s++) {
-              grad[pj + s] -= wij * r[ro + s];
-            }
+    }
+    for (int l = 0; l < depth - 1; l++) {
+      int nin = layout.width(l + 1);
+      int nout = layout.width(l + 2);
+      double[] w = net.weights(l + 1);
+      double[] r = rw[l + 1];
+      double[] u = ra[l];
+      Arrays.fill(u, 0.0);
+      for (int i = 0; i < nout; i++) {
+        int ro = i * b;
+        for (int j = 0; j < nin; j++) {
+          double wij = w[i * nin + j];
+          int uj = j * b;
+          for (int s = 0; s < b; s++) {
+            u[uj + s] += wij * r[ro + s];
           }
         }
       }
-      if (l < depth - 1) {
-        double[] q = ra[l];
-        int ao = layout.aOffset(l) * b;
-        for (int i = 0; i < nout * b; i++) {
-          double z = st[zo + i];
-          double rr = st[ao + i] - (z >= 0 ? z : 0.0);
-          q[i] = rr;
-          grad[ao + i] += rr;
-          grad[zo + i] -= z >= 0 ? rr : 0.0;
-        }
-        prev = layout.aOffset(l);
-      }
     }
     if (ry != null) {
-      outputEdge(st);
+      outputEdge(st); // residual into ry, its force on z^(k+1) into outZ
     }
-    for (int i = n0 * b; i < st.length; i++) {
-      st[i] -= h * grad[i];
+    for (int l = 0; l < depth - 1; l++) {
+      int n = layout.width(l + 1) * b;
+      int zo = layout.zOffset(l) * b;
+      int ao = layout.aOffset(l) * b;
+      double[] r = rw[l];
+      double[] u = ra[l];
+      for (int i = 0; i < n; i++) {
+        double z = st[zo + i];
+        double a = st[ao + i];
+        boolean on = z >= 0;
+        double q = a - (on ? z : 0.0);
+        st[zo + i] = z - h * (on ? r[i] - q : r[i]);
+        st[ao + i] = a - h * (q - u[i]);
+      }
+    }
+    int n = layout.width(depth) * b;
+    int zo = layout.zOffset(depth - 1) * b;
+    double[] r = rw[depth - 1];
+    if (ry == null) {
+      for (int i = 0; i < n; i++) {
+        st[zo + i] -= h * r[i];
+      }
+    } else {
+      int yo = layout.yOffset() * b;
+      for (int i = 0; i < n; i++) {
+        st[zo + i] -= h * (r[i] + outZ[i]);
+        st[yo + i] -= h * ry[i];
+      }
     }
   }
 
+  /** Output edge residual {@code y - phi(z)} into {@code ry}, its force on z into {@code outZ}. */
   private void outputEdge(double[] st) {
     final int b = batch;
     int m = layout.width(layout.depth());
@@ -190,8 +209,7 @@ public final class BatchHeatEquation {
       for (int i = 0; i < m * b; i++) {
         double r = st[yo + i] - st[zo + i];
         ry[i] = r;
-        grad[zo + i] -= r;
-        grad[yo + i] += r;
+        outZ[i] = -r;
       }
       return;
     }
@@ -204,11 +222,10 @@ public final class BatchHeatEquation {
         double r = st[yo + i * b + s] - ps[i];
         ry[i * b + s] = r;
         ps[m + i] = r;
-        grad[yo + i * b + s] += r;
       }
       phi.jacobianTransposeTimes(ps, 0, ps, m, zs, m, m);
       for (int i = 0; i < m; i++) {
-        grad[zo + i * b + s] -= zs[m + i];
+        outZ[i * b + s] = -zs[m + i];
       }
     }
   }
