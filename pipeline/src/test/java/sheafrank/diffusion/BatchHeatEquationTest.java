@@ -29,7 +29,7 @@ class BatchHeatEquationTest {
       for (int i = 0; i < sm.length; i++) {
         sm[i] = r.nextGaussian();
       }
-      double[] bm = new double[sm.length];
+      double[][] bm = fast.newState();
       fast.toBatchMajor(sm, bm);
       for (int k = 0; k < 300; k++) {
         ref.step(sm, 0, b, 0.02, null, null);
