@@ -26,10 +26,10 @@ import sheafrank.util.Rng;
  * weights, is computed from the same old state. With beta = 0 and no regularisation a step is,
  * bit for bit, a {@link sheafrank.diffusion.HeatEquation} step with the loss's output edge.
  *
- * <p>Storage: the cochain is held in rows, one per coordinate of {@link SheafLayout} (with the
- * output vertex) and one value per sample in each row ({@code c[coord*n + s]}), so every loop runs
- * over the batch innermost and vectorises; the x rows hold the inputs and the y rows the targets.
- * Weights are row-major copies owned by this object. One step allocates nothing.
+ * <p>Storage: the cochain is held in rows, one array per coordinate of {@link SheafLayout} (with
+ * the output vertex) holding that coordinate for every sample ({@code c[coord][s]}), so every loop
+ * runs over the batch innermost and vectorises; the x rows hold the inputs and the y rows the
+ * targets. Weights are row-major copies owned by this object. One step allocates nothing.
  */
 public final class JointDynamics {
   private static final long COCHAIN_KEY = 0xC0C4A1L;
@@ -41,15 +41,22 @@ public final class JointDynamics {
   private final int[] zRow;
   private final int[] aRow;
   private final int yRow;
-  private final double[] c;
+  private final double[][] c;
+  private final double[][] xr;
+  private final double[][][] zr;
+  private final double[][][] ar;
+  private final double[][] yr;
   private final double[][] w;
   private final double[][] b;
   private final double[][] gw;
   private final double[][] gb;
-  private final double[][] rw;
-  private final double[][] ra;
-  private final double[] force;
+  private final double[][][] prevOnes;
+  private final double[][] gExt;
+  private final double[][][] rw;
+  private final double[][][] ra;
+  private final double[][] force;
   private final double[] tmp;
+  private final double[] lossScratch;
   private final Loss loss;
   private final double alpha;
   private final double beta;
@@ -57,7 +64,7 @@ public final class JointDynamics {
   private final double mu;
   private final Regularisation.Anchor anchor;
   private final Samples data;
-  private double[] c0;
+  private double[][] c0;
   private final double[][] w0;
   private final double[][] b0;
   private long steps;
@@ -87,30 +94,44 @@ public final class JointDynamics {
     this.layout = new SheafLayout(widths, true);
     this.zRow = new int[depth];
     this.aRow = new int[Math.max(0, depth - 1)];
+    this.c = new double[layout.dim()][batch];
+    this.xr = java.util.Arrays.copyOfRange(c, 0, n[0]);
+    this.zr = new double[depth][][];
+    this.ar = new double[depth][][];
     for (int l = 0; l < depth; l++) {
       zRow[l] = layout.zOffset(l);
+      zr[l] = java.util.Arrays.copyOfRange(c, zRow[l], zRow[l] + n[l + 1]);
       if (l < depth - 1) {
         aRow[l] = layout.aOffset(l);
+        ar[l] = java.util.Arrays.copyOfRange(c, aRow[l], aRow[l] + n[l + 1]);
       }
     }
     this.yRow = layout.yOffset();
-    this.c = new double[layout.dim() * batch];
+    this.yr = java.util.Arrays.copyOfRange(c, yRow, yRow + n[depth]);
     this.w = new double[depth][];
     this.b = new double[depth][];
     this.gw = new double[depth][];
     this.gb = new double[depth][];
-    this.rw = new double[depth][];
-    this.ra = new double[depth][];
+    this.rw = new double[depth][][];
+    this.ra = new double[depth][][];
+    double[] ones = new double[batch];
+    java.util.Arrays.fill(ones, 1.0);
+    this.prevOnes = new double[depth][][];
+    this.gExt = new double[depth][];
     for (int l = 0; l < depth; l++) {
+      prevOnes[l] = java.util.Arrays.copyOf(l == 0 ? xr : ar[l - 1], n[l] + 1);
+      prevOnes[l][n[l]] = ones;
+      gExt[l] = new double[n[l + 1] * (n[l] + 1)];
       w[l] = net.weights(l).clone();
       b[l] = net.bias(l).clone();
       gw[l] = new double[w[l].length];
       gb[l] = new double[b[l].length];
-      rw[l] = new double[n[l + 1] * batch];
-      ra[l] = l < depth - 1 ? new double[n[l + 1] * batch] : null;
+      rw[l] = new double[n[l + 1]][batch];
+      ra[l] = l < depth - 1 ? new double[n[l + 1]][batch] : null;
     }
-    this.force = new double[n[depth] * batch];
+    this.force = new double[n[depth]][batch];
     this.tmp = new double[batch];
+    this.lossScratch = new double[3 * n[depth]];
     this.loss = loss;
     this.alpha = alpha;
     this.beta = beta;
@@ -131,10 +152,14 @@ public final class JointDynamics {
       b0 = null;
     }
     // boundary rows: x and the pinned targets
-    double[] xr = data.xRows();
-    System.arraycopy(xr, 0, c, 0, xr.length);
-    double[] yr = data.yRows();
-    System.arraycopy(yr, 0, c, yRow * batch, yr.length);
+    for (int s = 0; s < batch; s++) {
+      for (int k = 0; k < n[0]; k++) {
+        xr[k][s] = data.x(s, k);
+      }
+      for (int k = 0; k < n[depth]; k++) {
+        yr[k][s] = data.y(s, k);
+      }
+    }
   }
 
   public SheafLayout layout() {
@@ -171,35 +196,25 @@ public final class JointDynamics {
   public void initCochain(CochainInit how, long seed, long restart) {
     switch (how) {
       case ZEROS -> {
-        for (int l = 0; l < depth; l++) {
-          java.util.Arrays.fill(c, zRow[l] * batch, (zRow[l] + n[l + 1]) * batch, 0.0);
-          if (l < depth - 1) {
-            java.util.Arrays.fill(c, aRow[l] * batch, (aRow[l] + n[l + 1]) * batch, 0.0);
-          }
+        for (int k = n[0]; k < yRow; k++) {
+          java.util.Arrays.fill(c[k], 0.0);
         }
       }
       case RANDOM -> {
         SplittableRandom r = Rng.stream(seed, COCHAIN_KEY, restart);
-        int first = n[0];
-        int last = yRow; // free coordinates are first .. yRow-1
         for (int s = 0; s < batch; s++) {
-          for (int k = first; k < last; k++) {
-            c[k * batch + s] = r.nextGaussian();
+          for (int k = n[0]; k < yRow; k++) {
+            c[k][s] = r.nextGaussian();
           }
         }
       }
-      case FORWARD_PASS -> {
-        int[] zo = new int[depth];
-        int[] ao = new int[depth];
-        for (int l = 0; l < depth; l++) {
-          zo[l] = zRow[l] * batch;
-          ao[l] = l < depth - 1 ? aRow[l] * batch : 0;
-        }
-        Kernels.forwardRows(n, w, b, c, 0, zo, ao, batch);
-      }
+      case FORWARD_PASS -> Kernels.forward(n, w, b, xr, batch, zr, ar);
     }
     if (anchor == Regularisation.Anchor.INITIAL && c0 == null) {
-      c0 = c.clone();
+      c0 = new double[c.length][];
+      for (int k = 0; k < c.length; k++) {
+        c0[k] = c[k].clone();
+      }
     }
   }
 
@@ -233,14 +248,16 @@ public final class JointDynamics {
 
   /**
    * The gradient of the total energy {@link #energy()} at the current state: into
-   * {@code gCochain} (row layout, {@code layout().dim() * batchSize()} values; zero on the pinned
-   * x and y rows) and into {@code gW[l]}, {@code gB[l]} (row-major like the weights). The
-   * velocities of eq. 29/42 are {@code -alpha gCochain} and {@code -beta gW}, {@code -beta gB}.
-   * The ReLU edges use the current pattern (R_jj = 1 iff z_j >= 0), so this is the gradient of the
-   * energy wherever no pre-activation is exactly zero.
+   * {@code gCochain} (rows like {@link #cochainRows()}; zero on the pinned x and y rows) and into
+   * {@code gW[l]}, {@code gB[l]} (row-major like the weights). The velocities of eq. 29/42 are
+   * {@code -alpha gCochain} and {@code -beta gW}, {@code -beta gB}. The ReLU edges use the current
+   * pattern (R_jj = 1 iff z_j >= 0), so this is the gradient of the energy wherever no
+   * pre-activation is exactly zero.
    */
-  public void energyGradient(double[] gCochain, double[][] gW, double[][] gB) {
-    java.util.Arrays.fill(gCochain, 0.0);
+  public void energyGradient(double[][] gCochain, double[][] gW, double[][] gB) {
+    for (double[] row : gCochain) {
+      java.util.Arrays.fill(row, 0.0);
+    }
     sweep(0.0, gCochain);
     for (int l = 0; l < depth; l++) {
       System.arraycopy(gw[l], 0, gW[l], 0, gw[l].length);
@@ -254,29 +271,33 @@ public final class JointDynamics {
    * weight gradient {@code dE/dW_l = -sum_s r_l a_{l-1}^T} is accumulated from the old a_{l-1};
    * then z_l, and a_{l-1} (whose last use was this layer), get their gradient, which is either
    * applied ({@code out == null}: {@code v -= h * grad}) or written to {@code out}.
+   * Arithmetic per coordinate is in the order of {@link sheafrank.diffusion.HeatEquation}.
    */
-  private void sweep(double h, double[] out) {
+  private void sweep(double h, double[][] out) {
     final int m = batch;
+    final boolean plain = out == null && lambda == 0;
     for (int l = 0; l < depth; l++) {
       final int nin = n[l];
       final int nout = n[l + 1];
-      final int po = l == 0 ? 0 : aRow[l - 1] * m;
-      final int zo = zRow[l] * m;
+      final double[][] prev = l == 0 ? xr : ar[l - 1];
+      final double[][] zl = zr[l];
       final double[] wl = w[l];
-      final double[] rwl = rw[l];
+      final double[][] rwl = rw[l];
       for (int i = 0; i < nout; i++) {
-        Kernels.residualRow(wl, b[l], i, nin, c, po, m, c, zo + i * m, rwl, i * m);
+        Kernels.residualRow(wl, b[l], i, nin, prev, m, zl[i], rwl[i]);
       }
       // weight gradient (eq. 25, summed over the batch), from the old a_{l-1}
       if (beta != 0 || out != null) {
         double[] gwl = gw[l];
         double[] gbl = gb[l];
-        Kernels.gram(rwl, 0, nout, c, po, nin, m, gwl, gbl);
-        for (int i = 0; i < gwl.length; i++) {
-          gwl[i] = -gwl[i];
-        }
-        for (int i = 0; i < gbl.length; i++) {
-          gbl[i] = -gbl[i];
+        double[] ge = gExt[l];
+        Kernels.gram(rwl, nout, prevOnes[l], nin + 1, m, ge);
+        for (int i = 0; i < nout; i++) {
+          int base = i * (nin + 1);
+          for (int j = 0; j < nin; j++) {
+            gwl[i * nin + j] = -ge[base + j];
+          }
+          gbl[i] = -ge[base + nin];
         }
         if (mu != 0) {
           for (int i = 0; i < gwl.length; i++) {
@@ -287,76 +308,100 @@ public final class JointDynamics {
           }
         }
       }
-      final int cnt = nout * m;
       if (l < depth - 1) {
         // activation edge residual a - R z, then z_l's gradient r_w - R r_a
-        final int ao = aRow[l] * m;
-        final double[] ral = ra[l];
-        for (int t = 0; t < cnt; t++) {
-          double z = c[zo + t];
-          ral[t] = c[ao + t] - (z >= 0 ? z : 0.0);
-        }
-        if (out == null && lambda == 0) {
-          for (int t = 0; t < cnt; t++) {
-            double z = c[zo + t];
-            double g = rwl[t] - (z >= 0 ? ral[t] : 0.0);
-            c[zo + t] = z - h * g;
-          }
-        } else {
-          for (int t = 0; t < cnt; t++) {
-            double z = c[zo + t];
-            double g = rwl[t] - (z >= 0 ? ral[t] : 0.0);
-            if (lambda != 0) {
-              g += lambda * (c0 == null ? z : z - c0[zo + t]);
+        final double[][] al = ar[l];
+        final double[][] ral = ra[l];
+        for (int i = 0; i < nout; i++) {
+          final double[] z = zl[i];
+          final double[] a = al[i];
+          final double[] rr = ral[i];
+          final double[] rv = rwl[i];
+          if (plain) {
+            for (int s = 0; s < m; s++) {
+              double zz = z[s];
+              double r = a[s] - Math.max(zz, 0.0);
+              rr[s] = r;
+              z[s] = zz - h * (rv[s] - Kernels.mask(zz) * r);
             }
-            if (out == null) {
-              c[zo + t] = z - h * g;
-            } else {
-              out[zo + t] = g;
+          } else {
+            for (int s = 0; s < m; s++) {
+              double zz = z[s];
+              double r = a[s] - Math.max(zz, 0.0);
+              rr[s] = r;
+              double g = rv[s] - Kernels.mask(zz) * r;
+              if (lambda != 0) {
+                g += lambda * (c0 == null ? zz : zz - c0[zRow[l] + i][s]);
+              }
+              if (out == null) {
+                z[s] = zz - h * g;
+              } else {
+                out[zRow[l] + i][s] = g;
+              }
             }
           }
         }
       } else {
         // output layer: weight edge plus the loss's output edge (eq. 27, App. B.3)
-        loss.forceRows(c, zo, c, yRow * m, nout, m, force, 0);
-        for (int t = 0; t < cnt; t++) {
-          double z = c[zo + t];
-          double g = rwl[t] + force[t];
-          if (lambda != 0) {
-            g += lambda * (c0 == null ? z : z - c0[zo + t]);
-          }
-          if (out == null) {
-            c[zo + t] = z - h * g;
+        loss.forceRows(zl, yr, nout, m, force, lossScratch);
+        for (int i = 0; i < nout; i++) {
+          final double[] z = zl[i];
+          final double[] f = force[i];
+          final double[] rv = rwl[i];
+          if (plain) {
+            for (int s = 0; s < m; s++) {
+              z[s] = z[s] - h * (rv[s] + f[s]);
+            }
           } else {
-            out[zo + t] = g;
+            for (int s = 0; s < m; s++) {
+              double zz = z[s];
+              double g = rv[s] + f[s];
+              if (lambda != 0) {
+                g += lambda * (c0 == null ? zz : zz - c0[zRow[l] + i][s]);
+              }
+              if (out == null) {
+                z[s] = zz - h * g;
+              } else {
+                out[zRow[l] + i][s] = g;
+              }
+            }
           }
         }
       }
       if (l > 0) {
         // a_{l-1}: its activation edge r_a, and -W_l^T r_w from this layer's weight edge
-        final int ap = aRow[l - 1] * m;
-        final double[] rap = ra[l - 1];
+        final double[][] rap = ra[l - 1];
         for (int j = 0; j < nin; j++) {
-          System.arraycopy(rap, j * m, tmp, 0, m);
-          for (int i = 0; i < nout; i++) {
-            double wij = wl[i * nin + j];
-            int ri = i * m;
+          final double[] a = prev[j];
+          final double[] rj = rap[j];
+          if (plain && nout == 1) {
+            final double wj = wl[j];
+            final double[] r0 = rwl[0];
             for (int s = 0; s < m; s++) {
-              tmp[s] -= wij * rwl[ri + s];
+              a[s] -= h * (rj[s] - wj * r0[s]);
+            }
+            continue;
+          }
+          System.arraycopy(rj, 0, tmp, 0, m);
+          for (int i = 0; i < nout; i++) {
+            final double wij = wl[i * nin + j];
+            final double[] ri = rwl[i];
+            for (int s = 0; s < m; s++) {
+              tmp[s] -= wij * ri[s];
             }
           }
-          int aj = ap + j * m;
           if (lambda != 0) {
+            final double[] anc = c0 == null ? null : c0[aRow[l - 1] + j];
             for (int s = 0; s < m; s++) {
-              tmp[s] += lambda * (c0 == null ? c[aj + s] : c[aj + s] - c0[aj + s]);
+              tmp[s] += lambda * (anc == null ? a[s] : a[s] - anc[s]);
             }
           }
           if (out == null) {
             for (int s = 0; s < m; s++) {
-              c[aj + s] -= h * tmp[s];
+              a[s] -= h * tmp[s];
             }
           } else {
-            System.arraycopy(tmp, 0, out, aj, m);
+            System.arraycopy(tmp, 0, out[aRow[l - 1] + j], 0, m);
           }
         }
       }
@@ -374,30 +419,30 @@ public final class JointDynamics {
     for (int l = 0; l < depth; l++) {
       int nin = n[l];
       int nout = n[l + 1];
-      int po = l == 0 ? 0 : aRow[l - 1] * m;
-      int zo = zRow[l] * m;
+      double[][] prev = l == 0 ? xr : ar[l - 1];
       for (int i = 0; i < nout; i++) {
-        Kernels.residualRow(w[l], b[l], i, nin, c, po, m, c, zo + i * m, tmp, 0);
+        Kernels.residualRow(w[l], b[l], i, nin, prev, m, zr[l][i], tmp);
         for (int s = 0; s < m; s++) {
           e += 0.5 * tmp[s] * tmp[s];
         }
-      }
-      if (l < depth - 1) {
-        int ao = aRow[l] * m;
-        for (int t = 0; t < nout * m; t++) {
-          double z = c[zo + t];
-          double r = c[ao + t] - (z >= 0 ? z : 0.0);
-          e += 0.5 * r * r;
+        if (l < depth - 1) {
+          double[] z = zr[l][i];
+          double[] a = ar[l][i];
+          for (int s = 0; s < m; s++) {
+            double r = a[s] - Math.max(z[s], 0.0);
+            e += 0.5 * r * r;
+          }
         }
       }
     }
-    e += loss.potentialRows(c, zRow[depth - 1] * m, c, yRow * m, n[depth], m);
+    for (int s = 0; s < m; s++) {
+      e += loss.potential(zr[depth - 1], yr, s);
+    }
     if (lambda != 0) {
       double q = 0;
       for (int k = n[0]; k < yRow; k++) {
         for (int s = 0; s < m; s++) {
-          int t = k * m + s;
-          double d = c0 == null ? c[t] : c[t] - c0[t];
+          double d = c0 == null ? c[k][s] : c[k][s] - c0[k][s];
           q += d * d;
         }
       }
@@ -431,7 +476,7 @@ public final class JointDynamics {
     return new Mlp(n, w2, b2, loss.activation());
   }
 
-  /** The live weight array of 0-based layer l (row-major); callers must not keep it across steps. */
+  /** The live weight array of 0-based layer l (row-major). */
   double[] weightsLive(int l) {
     return w[l];
   }
@@ -440,8 +485,8 @@ public final class JointDynamics {
     return b[l];
   }
 
-  /** The live cochain rows ({@code c[coord * batchSize() + s]}). */
-  public double[] cochainRows() {
+  /** The live cochain rows: {@code cochainRows()[coord][s]}, coordinates as in {@link #layout()}. */
+  public double[][] cochainRows() {
     return c;
   }
 
@@ -450,8 +495,9 @@ public final class JointDynamics {
     int dim = layout.dim();
     double[] o = new double[dim * batch];
     for (int k = 0; k < dim; k++) {
+      double[] row = c[k];
       for (int s = 0; s < batch; s++) {
-        o[s * dim + k] = c[k * batch + s];
+        o[s * dim + k] = row[s];
       }
     }
     return o;
@@ -469,7 +515,7 @@ public final class JointDynamics {
     }
     for (int k = n[0]; k < yRow; k++) {
       for (int s = 0; s < batch; s++) {
-        c[k * batch + s] = state[s * dim + k];
+        c[k][s] = state[s * dim + k];
       }
     }
   }
@@ -478,15 +524,21 @@ public final class JointDynamics {
   public double maxAbs() {
     double mx = 0;
     for (int l = 0; l < depth; l++) {
-      mx = maxAbs(w[l], 0, w[l].length, mx);
-      mx = maxAbs(b[l], 0, b[l].length, mx);
+      mx = maxAbs(w[l], mx);
+      mx = maxAbs(b[l], mx);
     }
-    return maxAbs(c, n[0] * batch, yRow * batch, mx);
+    for (int k = n[0]; k < yRow && !Double.isNaN(mx); k++) {
+      mx = maxAbs(c[k], mx);
+    }
+    return mx;
   }
 
-  static double maxAbs(double[] v, int from, int to, double mx) {
-    for (int i = from; i < to; i++) {
-      double a = Math.abs(v[i]);
+  static double maxAbs(double[] v, double mx) {
+    if (Double.isNaN(mx)) {
+      return mx;
+    }
+    for (double x : v) {
+      double a = Math.abs(x);
       if (!(a <= mx)) {
         if (Double.isNaN(a)) {
           return Double.NaN;

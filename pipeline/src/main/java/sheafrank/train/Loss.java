@@ -282,33 +282,61 @@ public final class Loss {
   }
 
   /**
-   * The forces for a whole batch in row layout: z row k at {@code z[zo + k*n ..]}, y row k at
-   * {@code y[yo + k*n ..]}, force row k into {@code out[oo + k*n ..]}, for n samples.
+   * The forces for a batch held as rows: {@code out[k][s]} = force k of sample s, from
+   * {@code z[k][s]} and {@code y[k][s]}, for the first n samples.
    */
-  public void forceRows(double[] z, int zo, double[] y, int yo, int m, int n, double[] out, int oo) {
-    if (kind == Kind.L2) { // the common case, vectorisable
-      for (int k = 0; k < m; k++) {
-        int zk = zo + k * n;
-        int yk = yo + k * n;
-        int ok = oo + k * n;
-        for (int s = 0; s < n; s++) {
-          out[ok + s] = z[zk + s] - y[yk + s];
+  public void forceRows(double[][] z, double[][] y, int m, int n, double[][] out) {
+    forceRows(z, y, m, n, out, new double[3 * m]);
+  }
+
+  /** As {@link #forceRows(double[][], double[][], int, int, double[][])} with scratch of 3m values. */
+  public void forceRows(double[][] z, double[][] y, int m, int n, double[][] out, double[] scratch) {
+    switch (kind) {
+      case L2 -> {
+        for (int k = 0; k < m; k++) {
+          double[] zk = z[k];
+          double[] yk = y[k];
+          double[] ok = out[k];
+          for (int s = 0; s < n; s++) {
+            ok[s] = zk[s] - yk[s];
+          }
         }
       }
-      return;
-    }
-    for (int s = 0; s < n; s++) {
-      force(z, zo + s, n, y, yo + s, n, m, out, oo + s, n);
+      case BCE -> {
+        for (int k = 0; k < m; k++) {
+          double[] zk = z[k];
+          double[] yk = y[k];
+          double[] ok = out[k];
+          for (int s = 0; s < n; s++) {
+            ok[s] = OutputActivation.sigmoid(zk[s]) - yk[s];
+          }
+        }
+      }
+      default -> {
+        for (int s = 0; s < n; s++) {
+          for (int k = 0; k < m; k++) {
+            scratch[k] = z[k][s];
+            scratch[m + k] = y[k][s];
+          }
+          force(scratch, 0, 1, scratch, m, 1, m, scratch, 2 * m, 1);
+          for (int k = 0; k < m; k++) {
+            out[k][s] = scratch[2 * m + k];
+          }
+        }
+      }
     }
   }
 
-  /** The potential summed over a batch in row layout. */
-  public double potentialRows(double[] z, int zo, double[] y, int yo, int m, int n) {
-    double u = 0;
-    for (int s = 0; s < n; s++) {
-      u += potential(z, zo + s, n, y, yo + s, n, m);
+  /** The potential of sample s of a batch held as rows ({@code z[k][s]}, {@code y[k][s]}). */
+  public double potential(double[][] z, double[][] y, int s) {
+    int m = z.length;
+    double[] zs = new double[m];
+    double[] ys = new double[m];
+    for (int k = 0; k < m; k++) {
+      zs[k] = z[k][s];
+      ys[k] = y[k][s];
     }
-    return u;
+    return potential(zs, 0, 1, ys, 0, 1, m);
   }
 
   /**

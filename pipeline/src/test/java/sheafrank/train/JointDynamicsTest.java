@@ -110,7 +110,7 @@ class JointDynamicsTest {
       // move off the anchors so the regularisers have non-zero gradients
       jd.step(0.05);
       int dim = jd.layout().dim();
-      double[] gc = new double[dim * n];
+      double[][] gc = new double[dim][n];
       double[][] gw = new double[net.depth()][];
       double[][] gb = new double[net.depth()][];
       for (int l = 0; l < net.depth(); l++) {
@@ -118,9 +118,12 @@ class JointDynamicsTest {
         gb[l] = new double[net.bias(l).length];
       }
       jd.energyGradient(gc, gw, gb);
-      double[] c = jd.cochainRows();
-      for (int k = widths[0] * n; k < jd.layout().yOffset() * n; k++) {
-        assertEquals(fd(jd, c, k), gc[k], 2e-6 * (1 + Math.abs(gc[k])), "trial " + trial + " " + loss + " cochain " + k);
+      double[][] c = jd.cochainRows();
+      for (int k = widths[0]; k < jd.layout().yOffset(); k++) {
+        for (int s = 0; s < n; s++) {
+          assertEquals(fd(jd, c[k], s), gc[k][s], 2e-6 * (1 + Math.abs(gc[k][s])),
+              "trial " + trial + " " + loss + " " + jd.layout().coordinateName(k) + " sample " + s);
+        }
       }
       for (int l = 0; l < net.depth(); l++) {
         double[] wl = jd.weightsLive(l);
@@ -133,8 +136,10 @@ class JointDynamicsTest {
         }
       }
       // and the pinned coordinates get no velocity
-      for (int k = 0; k < widths[0] * n; k++) {
-        assertEquals(0.0, gc[k], 0.0);
+      for (int k = 0; k < widths[0]; k++) {
+        for (int s = 0; s < n; s++) {
+          assertEquals(0.0, gc[k][s], 0.0);
+        }
       }
     }
   }
@@ -171,7 +176,7 @@ class JointDynamicsTest {
       jd.initCochain(CochainInit.RANDOM, trial, 0);
       SheafLayout layout = jd.layout();
       int dim = layout.dim();
-      double[] before = jd.cochainRows().clone();
+      double[] before = jd.cochainSampleMajor();
       double[] sm = jd.cochainSampleMajor();
       // eq. 25 by hand
       double[][] dW = new double[net.depth()][];
@@ -196,7 +201,7 @@ class JointDynamicsTest {
           }
         }
       }
-      double[] gc = new double[dim * n];
+      double[][] gc = new double[dim][n];
       double[][] gw = new double[net.depth()][];
       double[][] gb = new double[net.depth()][];
       for (int l = 0; l < net.depth(); l++) {
@@ -205,9 +210,10 @@ class JointDynamicsTest {
       }
       jd.energyGradient(gc, gw, gb);
       jd.step(dt);
-      double[] after = jd.cochainRows();
+      double[] after = jd.cochainSampleMajor();
       for (int k = 0; k < after.length; k++) {
-        assertEquals(before[k] - dt * alpha * gc[k], after[k], 1e-13 * (1 + Math.abs(after[k])));
+        double g = gc[k % dim][k / dim];
+        assertEquals(before[k] - dt * alpha * g, after[k], 1e-13 * (1 + Math.abs(after[k])));
       }
       Mlp net2 = jd.network();
       for (int l = 0; l < net.depth(); l++) {
@@ -244,9 +250,11 @@ class JointDynamicsTest {
       }
       assertEquals(expected, jd.energy(), 1e-12 * (1 + expected));
       jd.initCochain(CochainInit.ZEROS, 0, 0);
-      double[] c = jd.cochainRows();
-      for (int k = widths[0] * n; k < jd.layout().yOffset() * n; k++) {
-        assertEquals(0.0, c[k], 0.0);
+      double[][] c = jd.cochainRows();
+      for (int k = widths[0]; k < jd.layout().yOffset(); k++) {
+        for (int s = 0; s < n; s++) {
+          assertEquals(0.0, c[k][s], 0.0);
+        }
       }
       assertTrue(jd.maxAbs() < 1e6);
     }
