@@ -43,6 +43,9 @@ public final class SheafLoss {
   private final double[][][] zs; // equilibrium (and, during a solve, forward) pre-activations
   private final double[][][] as; // equilibrium activations (hidden)
   private final double[][][] pm; // pattern masks (hidden)
+  private final double[][][] prevPm; // the final pattern of the previous call
+  private int prevCount = -1;
+  private int patternChanges;
   private final double[][][][] nj; // N_l[k][j][s] (hidden l)
   private final double[][][] del; // delta_l[j][s]
   private final double[][][] eps; // eps_l[j][s] (hidden)
@@ -70,6 +73,7 @@ public final class SheafLoss {
     zs = new double[depth][][];
     as = new double[depth][][];
     pm = new double[depth][][];
+    prevPm = new double[depth][][];
     nj = new double[depth][][][];
     del = new double[depth][][];
     eps = new double[depth][][];
@@ -83,6 +87,7 @@ public final class SheafLoss {
       if (l < depth - 1) {
         as[l] = new double[n[l + 1]][maxBatch];
         pm[l] = new double[n[l + 1]][maxBatch];
+        prevPm[l] = new double[n[l + 1]][maxBatch];
         eps[l] = new double[n[l + 1]][maxBatch];
         nj[l] = new double[m][n[l + 1]][maxBatch];
       }
@@ -116,6 +121,18 @@ public final class SheafLoss {
    */
   public double evaluate(double[][] w, double[][] b, double[][] x, double[][] y, int count,
       boolean[][][] frozen, int patternIterations, double[][] gW, double[][] gB) {
+    return evaluate(w, b, x, y, count, frozen, false, patternIterations, gW, gB);
+  }
+
+  /**
+   * As above; with {@code fromPrevious} the pattern iteration starts from the pattern of the
+   * equilibrium found by the previous call (same samples) instead of the forward-pass pattern, so
+   * that a sequence of calls along a training trajectory follows one branch of equilibria, as the
+   * cochain of the joint dynamics does, until that branch ceases to be self-consistent.
+   */
+  public double evaluate(double[][] w, double[][] b, double[][] x, double[][] y, int count,
+      boolean[][][] frozen, boolean fromPrevious, int patternIterations, double[][] gW,
+      double[][] gB) {
     if (count > maxBatch) {
       throw new IllegalArgumentException("batch of " + count + " exceeds " + maxBatch);
     }
@@ -127,6 +144,16 @@ public final class SheafLoss {
           double[] p = pm[l][j];
           for (int s = 0; s < count; s++) {
             p[s] = frozen[s][l][j] ? 1.0 : 0.0;
+          }
+        }
+      }
+    } else if (fromPrevious && prevCount == count) {
+      for (int l = 0; l < depth - 1; l++) {
+        for (int j = 0; j < n[l + 1]; j++) {
+          double[] z = zs[l][j];
+          double[] p = pm[l][j];
+          for (int s = 0; s < count; s++) {
+            p[s] = Kernels.mask(z[s]);
           }
         }
       }
@@ -182,6 +209,23 @@ public final class SheafLoss {
       }
     }
     lastIterations = it;
+    patternChanges = 0;
+    for (int l = 0; l < depth - 1; l++) {
+      for (int j = 0; j < n[l + 1]; j++) {
+        double[] p = pm[l][j];
+        double[] q = prevPm[l][j];
+        for (int s = 0; s < count; s++) {
+          if (prevCount == count && p[s] != q[s]) {
+            patternChanges++;
+          }
+          q[s] = p[s];
+        }
+      }
+    }
+    if (prevCount != count) {
+      patternChanges = -1;
+    }
+    prevCount = count;
     inconsistent = 0;
     if (changed > 0) {
       for (int s = 0; s < count; s++) {
@@ -579,6 +623,14 @@ public final class SheafLoss {
       }
       r[i] = s / a[i * mm + i];
     }
+  }
+
+  /**
+   * Number of (sample, hidden unit) entries whose pattern in the last call's final solve differs
+   * from the previous call's; -1 after a first call.
+   */
+  public int patternChanges() {
+    return patternChanges;
   }
 
   /** Number of solves in the last {@link #evaluate} call. */
