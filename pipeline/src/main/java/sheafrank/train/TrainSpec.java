@@ -113,7 +113,7 @@ public final class TrainSpec {
   public static final class Builder {
     private final Method method;
     private final int[] widths;
-    private final long steps;
+    private long steps;
     private Loss loss;
     private double alpha = 1.0;
     private double beta = Double.NaN;
@@ -148,6 +148,15 @@ public final class TrainSpec {
       this.method = method;
       this.widths = widths.clone();
       this.steps = steps;
+    }
+
+    /** The step budget (Euler steps, outer steps, GD epochs or Adam epochs). */
+    public Builder steps(long v) {
+      if (v < 0) {
+        throw new IllegalArgumentException("number of steps must be >= 0, got " + v);
+      }
+      steps = v;
+      return this;
     }
 
     public Builder loss(Loss v) {
