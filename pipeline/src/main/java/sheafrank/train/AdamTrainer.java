@@ -99,7 +99,7 @@ public final class AdamTrainer extends Trainer {
             yb[q][s] = train.y()[src * out + q];
           }
         }
-        bp.lossAndGradient(w, b, xb, yb, cnt, kind, gW, gB);
+        bp.lossAndGradient(w, b, xb, yb, cnt, kind, gW, gB, false);
         t++;
         double bc1 = 1 - Math.pow(b1, t);
         double bc2 = 1 - Math.pow(b2, t);

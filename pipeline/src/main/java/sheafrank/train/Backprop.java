@@ -77,6 +77,12 @@ final class Backprop {
    */
   double lossAndGradient(double[][] w, double[][] b, double[][] x, double[][] y, int count,
       TaskKind kind, double[][] gW, double[][] gB) {
+    return lossAndGradient(w, b, x, y, count, kind, gW, gB, true);
+  }
+
+  /** As above; with {@code needLoss == false} the loss is not computed (NaN returned). */
+  double lossAndGradient(double[][] w, double[][] b, double[][] x, double[][] y, int count,
+      TaskKind kind, double[][] gW, double[][] gB, boolean needLoss) {
     // forward
     double[][] prev = x;
     for (int l = 0; l < depth; l++) {
@@ -124,7 +130,9 @@ final class Backprop {
           for (int s = 0; s < count; s++) {
             double p = OutputActivation.sigmoid(zk[s]);
             double pc = Math.min(Math.max(p, EPS), 1 - EPS);
-            loss -= yk[s] * Math.log(pc) + (1 - yk[s]) * Math.log(1 - pc);
+            if (needLoss) {
+              loss -= yk[s] * Math.log(pc) + (1 - yk[s]) * Math.log(1 - pc);
+            }
             dk[s] = pc == p ? c * (p - yk[s]) : 0.0;
           }
         }
@@ -143,7 +151,9 @@ final class Backprop {
             double pc = Math.min(Math.max(p, EPS), 1 - EPS);
             double yk = y[k][s];
             if (yk != 0) {
-              loss -= yk * Math.log(pc);
+              if (needLoss) {
+                loss -= yk * Math.log(pc);
+              }
               clamped |= pc != p;
             }
           }
@@ -153,6 +163,9 @@ final class Backprop {
         }
         loss /= count;
       }
+    }
+    if (!needLoss) {
+      loss = Double.NaN;
     }
     if (gW == null) {
       return loss;

@@ -54,7 +54,7 @@ public final class GradientDescentTrainer extends Trainer {
   @Override
   protected void doSteps(long k) {
     for (long i = 0; i < k; i++) {
-      bp.lossAndGradient(w, b, x, y, train.n(), kind, gW, gB);
+      bp.lossAndGradient(w, b, x, y, train.n(), kind, gW, gB, false);
       for (int l = 0; l < w.length; l++) {
         descend(w[l], gW[l], w0 == null ? null : w0[l], lr, mu);
         descend(b[l], gB[l], b0 == null ? null : b0[l], lr, mu);

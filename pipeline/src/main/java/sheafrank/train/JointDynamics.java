@@ -131,7 +131,7 @@ public final class JointDynamics {
     }
     this.force = new double[n[depth]][batch];
     this.tmp = new double[batch];
-    this.lossScratch = new double[3 * n[depth]];
+    this.lossScratch = new double[Math.max(3 * n[depth], batch)];
     this.loss = loss;
     this.alpha = alpha;
     this.beta = beta;

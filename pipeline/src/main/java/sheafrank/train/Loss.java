@@ -286,10 +286,13 @@ public final class Loss {
    * {@code z[k][s]} and {@code y[k][s]}, for the first n samples.
    */
   public void forceRows(double[][] z, double[][] y, int m, int n, double[][] out) {
-    forceRows(z, y, m, n, out, new double[3 * m]);
+    forceRows(z, y, m, n, out, new double[Math.max(3 * m, n)]);
   }
 
-  /** As {@link #forceRows(double[][], double[][], int, int, double[][])} with scratch of 3m values. */
+  /**
+   * As {@link #forceRows(double[][], double[][], int, int, double[][])} with caller-owned scratch
+   * of at least max(3m, n) values.
+   */
   public void forceRows(double[][] z, double[][] y, int m, int n, double[][] out, double[] scratch) {
     switch (kind) {
       case L2 -> {
@@ -309,6 +312,39 @@ public final class Loss {
           double[] ok = out[k];
           for (int s = 0; s < n; s++) {
             ok[s] = OutputActivation.sigmoid(zk[s]) - yk[s];
+          }
+        }
+      }
+      case CE -> {
+        // softmax(z) - y per sample, in the order of force(): max, exp, sum, divide
+        double[] mx = out[0];
+        java.util.Arrays.fill(mx, 0, n, Double.NEGATIVE_INFINITY);
+        for (int k = 0; k < m; k++) {
+          double[] zk = z[k];
+          for (int s = 0; s < n; s++) {
+            mx[s] = Math.max(mx[s], zk[s]);
+          }
+        }
+        double[] sum = scratch;
+        java.util.Arrays.fill(sum, 0, n, 0.0);
+        for (int k = m - 1; k >= 0; k--) {
+          double[] zk = z[k];
+          double[] ok = out[k];
+          for (int s = 0; s < n; s++) {
+            ok[s] = Math.exp(zk[s] - mx[s]);
+          }
+        }
+        for (int k = 0; k < m; k++) {
+          double[] ok = out[k];
+          for (int s = 0; s < n; s++) {
+            sum[s] += ok[s];
+          }
+        }
+        for (int k = 0; k < m; k++) {
+          double[] ok = out[k];
+          double[] yk = y[k];
+          for (int s = 0; s < n; s++) {
+            ok[s] = ok[s] / sum[s] - yk[s];
           }
         }
       }
