@@ -9,8 +9,11 @@ package sheafrank.train;
  * outer step solves the equilibrium exactly ({@link SheafLoss}: one forward and m backward passes
  * per sample, re-solved if the activation pattern changes) and takes one Euler step of length
  * {@link TrainSpec#outerDt()} in theta. Like the cochain of the joint dynamics, which keeps its
- * state between steps, the pattern iteration starts from the previous step's equilibrium pattern
- * (the first step from the forward pass's). The cochain therefore needs no integration at all, and the
+ * state between steps and switches its ReLU edges by its current state, each solve starts from the
+ * activation pattern of the previous step's equilibrium (the first from the forward pass's); with
+ * the default {@link TrainSpec#patternIterations()} = 1 that lagged pattern is used as is, so a
+ * sample sliding on a switching surface (Note 5.1) alternates its pattern between steps as the
+ * Euler cochain chatters across it. The cochain therefore needs no integration at all, and the
  * outer step is limited only by the curvature of L(theta), not by the stiffness of the cochain.
  */
 public final class EquilibriumTrainer extends Trainer {

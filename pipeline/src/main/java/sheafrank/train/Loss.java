@@ -363,6 +363,31 @@ public final class Loss {
     }
   }
 
+  /**
+   * {@code acc[s] += potential of sample s} for a batch held as rows, first n samples; scratch of
+   * at least 2m values.
+   */
+  public void addPotentialRows(double[][] z, double[][] y, int m, int n, double[] acc, double[] scratch) {
+    if (kind == Kind.L2) {
+      for (int k = 0; k < m; k++) {
+        double[] zk = z[k];
+        double[] yk = y[k];
+        for (int s = 0; s < n; s++) {
+          double d = zk[s] - yk[s];
+          acc[s] += 0.5 * d * d;
+        }
+      }
+      return;
+    }
+    for (int s = 0; s < n; s++) {
+      for (int k = 0; k < m; k++) {
+        scratch[k] = z[k][s];
+        scratch[m + k] = y[k][s];
+      }
+      acc[s] += potential(scratch, 0, 1, scratch, m, 1, m);
+    }
+  }
+
   /** The potential of sample s of a batch held as rows ({@code z[k][s]}, {@code y[k][s]}). */
   public double potential(double[][] z, double[][] y, int s) {
     int m = z.length;

@@ -44,6 +44,7 @@ public final class SheafLoss {
   private final double[][][] as; // equilibrium activations (hidden)
   private final double[][][] pm; // pattern masks (hidden)
   private final double[][][] prevPm; // the final pattern of the previous call
+  private final double[][][] pn; // the pattern of the latest equilibrium
   private int prevCount = -1;
   private int patternChanges;
   private final double[][][][] nj; // N_l[k][j][s] (hidden l)
@@ -74,6 +75,7 @@ public final class SheafLoss {
     as = new double[depth][][];
     pm = new double[depth][][];
     prevPm = new double[depth][][];
+    pn = new double[depth][][];
     nj = new double[depth][][][];
     del = new double[depth][][];
     eps = new double[depth][][];
@@ -88,6 +90,7 @@ public final class SheafLoss {
         as[l] = new double[n[l + 1]][maxBatch];
         pm[l] = new double[n[l + 1]][maxBatch];
         prevPm[l] = new double[n[l + 1]][maxBatch];
+        pn[l] = new double[n[l + 1]][maxBatch];
         eps[l] = new double[n[l + 1]][maxBatch];
         nj[l] = new double[m][n[l + 1]][maxBatch];
       }
@@ -150,11 +153,7 @@ public final class SheafLoss {
     } else if (fromPrevious && prevCount == count) {
       for (int l = 0; l < depth - 1; l++) {
         for (int j = 0; j < n[l + 1]; j++) {
-          double[] z = zs[l][j];
-          double[] p = pm[l][j];
-          for (int s = 0; s < count; s++) {
-            p[s] = Kernels.mask(z[s]);
-          }
+          System.arraycopy(pn[l][j], 0, pm[l][j], 0, count);
         }
       }
     } else {
@@ -178,33 +177,14 @@ public final class SheafLoss {
     while (true) {
       solveFrozen(w, b, x, y, count);
       it++;
-      if (frozen != null || depth == 1) {
-        changed = 0;
-        break;
-      }
-      changed = 0;
-      for (int l = 0; l < depth - 1; l++) {
-        for (int j = 0; j < n[l + 1]; j++) {
-          double[] z = zs[l][j];
-          double[] p = pm[l][j];
-          for (int s = 0; s < count; s++) {
-            double q = Kernels.mask(z[s]);
-            if (q != p[s]) {
-              changed++;
-            }
-          }
-        }
-      }
-      if (changed == 0 || it >= iters) {
+      // the pattern of the equilibrium just found, and how many entries differ from the one used
+      changed = nextPattern(count);
+      if (frozen != null || changed == 0 || it >= iters) {
         break;
       }
       for (int l = 0; l < depth - 1; l++) {
         for (int j = 0; j < n[l + 1]; j++) {
-          double[] z = zs[l][j];
-          double[] p = pm[l][j];
-          for (int s = 0; s < count; s++) {
-            p[s] = Kernels.mask(z[s]);
-          }
+          System.arraycopy(pn[l][j], 0, pm[l][j], 0, count);
         }
       }
     }
@@ -212,14 +192,10 @@ public final class SheafLoss {
     patternChanges = 0;
     for (int l = 0; l < depth - 1; l++) {
       for (int j = 0; j < n[l + 1]; j++) {
-        double[] p = pm[l][j];
-        double[] q = prevPm[l][j];
-        for (int s = 0; s < count; s++) {
-          if (prevCount == count && p[s] != q[s]) {
-            patternChanges++;
-          }
-          q[s] = p[s];
+        if (prevCount == count) {
+          patternChanges += differences(pm[l][j], prevPm[l][j], count);
         }
+        System.arraycopy(pm[l][j], 0, prevPm[l][j], 0, count);
       }
     }
     if (prevCount != count) {
@@ -232,7 +208,7 @@ public final class SheafLoss {
         boolean ok = true;
         for (int l = 0; l < depth - 1 && ok; l++) {
           for (int j = 0; j < n[l + 1] && ok; j++) {
-            ok = Kernels.mask(zs[l][j][s]) == pm[l][j][s];
+            ok = pn[l][j][s] == pm[l][j][s];
           }
         }
         inconsistent += ok ? 0 : 1;
@@ -260,8 +236,49 @@ public final class SheafLoss {
     return total;
   }
 
-  /** The exact equilibrium for the current pattern masks {@code pm}. */
+  /** pn := the pattern [z* >= 0] of the current equilibrium; returns the entries differing from pm. */
+  private int nextPattern(int count) {
+    int changed = 0;
+    for (int l = 0; l < depth - 1; l++) {
+      for (int j = 0; j < n[l + 1]; j++) {
+        double[] z = zs[l][j];
+        double[] q = pn[l][j];
+        for (int s = 0; s < count; s++) {
+          q[s] = Kernels.mask(z[s]);
+        }
+        changed += differences(q, pm[l][j], count);
+      }
+    }
+    return changed;
+  }
+
+  /** Number of entries where two 0/1 rows differ (fast path: equal rows). */
+  private static int differences(double[] a, double[] b, int count) {
+    if (java.util.Arrays.equals(a, 0, count, b, 0, count)) {
+      return 0;
+    }
+    int d = 0;
+    for (int s = 0; s < count; s++) {
+      d += a[s] != b[s] ? 1 : 0;
+    }
+    return d;
+  }
+
+  /**
+   * The exact equilibrium for the current pattern masks {@code pm}. Split into small phases so the
+   * JIT compiles each early.
+   */
   private void solveFrozen(double[][] w, double[][] b, double[][] x, double[][] y, int count) {
+    forwardFrozen(w, b, x, count);
+    jacobians(w, count);
+    kMatrix(count);
+    solveOutput(y, count);
+    deltas(count);
+    substitute(w, b, x, count);
+    residualEnergy(y, count);
+  }
+
+  private void forwardFrozen(double[][] w, double[][] b, double[][] x, int count) {
     // forward pass with the frozen pattern: z^fwd (into zs), a = R z (into as)
     double[][] prev = x;
     for (int l = 0; l < depth; l++) {
@@ -283,6 +300,9 @@ public final class SheafLoss {
     for (int k = 0; k < m; k++) {
       System.arraycopy(zs[depth - 1][k], 0, zOut[k], 0, count);
     }
+  }
+
+  private void jacobians(double[][] w, int count) {
     // Jacobians N_l (m x n_{l+1} rows), from the top: N_{L-2} = W_{L-1}, N_{l-1} = (N_l R_l) W_l
     for (int l = depth - 2; l >= 0; l--) {
       int nl = n[l + 1];
@@ -308,6 +328,9 @@ public final class SheafLoss {
         }
       }
     }
+  }
+
+  private void kMatrix(int count) {
     // K = I + sum_l N_l diag(1 + p_l) N_l^T
     for (int k = 0; k < m; k++) {
       for (int q = 0; q <= k; q++) {
@@ -328,8 +351,9 @@ public final class SheafLoss {
         }
       }
     }
-    // g = grad U_out at z*_L, per sample
-    solveOutput(y, count);
+  }
+
+  private void deltas(int count) {
     // delta_L = g; delta_l = M_l^T g = p_l * (N_l^T g); eps_l = N_l^T g
     for (int k = 0; k < m; k++) {
       System.arraycopy(g[k], 0, del[depth - 1][k], 0, count);
@@ -352,6 +376,10 @@ public final class SheafLoss {
         }
       }
     }
+  }
+
+  private void substitute(double[][] w, double[][] b, double[][] x, int count) {
+    double[][] prev;
     // the equilibrium cochain by forward substitution with residuals -delta, -eps
     prev = x;
     for (int l = 0; l < depth; l++) {
@@ -376,6 +404,9 @@ public final class SheafLoss {
         prev = as[l];
       }
     }
+  }
+
+  private void residualEnergy(double[][] y, int count) {
     // R per sample
     java.util.Arrays.fill(rs, 0, count, 0.0);
     for (int l = 0; l < depth; l++) {
@@ -392,9 +423,7 @@ public final class SheafLoss {
         }
       }
     }
-    for (int s = 0; s < count; s++) {
-      rs[s] += loss.potential(zs[depth - 1], y, s);
-    }
+    loss.addPotentialRows(zs[depth - 1], y, m, count, rs, scratch);
   }
 
   /** Per sample: the m-dimensional output problem u = -K grad U(z^fwd + u); g = grad U. */
@@ -638,7 +667,10 @@ public final class SheafLoss {
     return lastIterations;
   }
 
-  /** Samples whose last solve's pattern differs from the pattern of its own z* (0 when frozen). */
+  /**
+   * Samples whose last solve's pattern differs from the pattern of its own z* (with a frozen
+   * pattern: samples whose equilibrium is not consistent with it).
+   */
   public int inconsistentSamples() {
     return inconsistent;
   }

@@ -123,7 +123,7 @@ public final class TrainSpec {
     private CochainInit init;
     private Regularisation regularisation = Regularisation.NONE;
     private double outerDt = Double.NaN;
-    private int patternIterations = 3;
+    private int patternIterations = 1;
     private double lr = Double.NaN;
     private int batchSize = 64;
     private double adamBeta1 = 0.9;
@@ -419,6 +419,11 @@ public final class TrainSpec {
     return Double.isNaN(outerDt) ? 0.05 : outerDt;
   }
 
+  /**
+   * Exact solves per SHEAF_EQUILIBRIUM step (default 1: each step uses the activation pattern of
+   * the previous step's equilibrium, the first step the forward pass's; more re-solve with the
+   * pattern of the new equilibrium until it reproduces itself).
+   */
   public int patternIterations() {
     return patternIterations;
   }

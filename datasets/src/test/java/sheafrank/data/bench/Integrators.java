@@ -27,6 +27,9 @@ public final class Integrators {
         : new String[] {"0.05:10000", "0.2:2500", "0.5:1000", "1:500", "1:2000"};
     Dataset d = task.paperData();
     int[] widths = task.paperWidths(hidden);
+    // warm the JIT for both schemes so that the timings are steady-state
+    Trainer.create(TrainSpec.builder(Method.SHEAF, widths, 20_000).build(), d.kind(), d.train(), d.test()).run(null);
+    Trainer.create(TrainSpec.builder(Method.SHEAF_EQUILIBRIUM, widths, 3_000).build(), d.kind(), d.train(), d.test()).run(null);
     TrainSpec euler = TrainSpec.builder(Method.SHEAF, widths, eulerSteps).curveEvery(eulerSteps / 100).build();
     TrainResult e = Trainer.create(euler, d.kind(), d.train(), d.test()).run(null);
     double target = e.test().loss();
@@ -37,11 +40,12 @@ public final class Integrators {
       String[] q = p.split(":");
       double odt = Double.parseDouble(q[0]);
       long steps = Long.parseLong(q[1]);
+      int pits = q.length > 2 ? Integer.parseInt(q[2]) : 1;
       TrainSpec spec = TrainSpec.builder(Method.SHEAF_EQUILIBRIUM, widths, steps).outerDt(odt)
-          .curveEvery(Math.max(1, steps / 100)).build();
+          .patternIterations(pits).curveEvery(Math.max(1, steps / 100)).build();
       Trainer t = Trainer.create(spec, d.kind(), d.train(), d.test());
       TrainResult r = t.run(null);
-      System.out.println(String.format(Locale.ROOT, "(solves per outer step %.2f)", ((EquilibriumTrainer) t).solvesPerStep()));
+      System.out.println(String.format(Locale.ROOT, "(pattern iterations %d, solves per outer step %.2f)", pits, ((EquilibriumTrainer) t).solvesPerStep()));
       print("equilibrium", odt, r, r.flops() / Math.max(1, r.steps()), target);
     }
   }
