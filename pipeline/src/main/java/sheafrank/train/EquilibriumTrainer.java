@@ -13,7 +13,13 @@ package sheafrank.train;
  * activation pattern of the previous step's equilibrium (the first from the forward pass's); with
  * the default {@link TrainSpec#patternIterations()} = 1 that lagged pattern is used as is, so a
  * sample sliding on a switching surface (Note 5.1) alternates its pattern between steps as the
- * Euler cochain chatters across it. The cochain therefore needs no integration at all, and the
+ * Euler cochain chatters across it.
+ *
+ * <p><b>Step-size control</b> ({@link TrainSpec#adaptiveOuterStep()}, default on): the slow flow
+ * is a gradient flow of L, and L is known exactly at every solve, so each step is a trial
+ * {@code theta - beta dt grad} accepted when L falls by at least {@code 1e-4 beta dt |grad L|^2}
+ * (Armijo); then dt grows by 1.25 (up to 64 times the initial outerDt), otherwise the step is
+ * undone and dt halves. Every step (accepted or not) costs one solve. The cochain therefore needs no integration at all, and the
  * outer step is limited only by the curvature of L(theta), not by the stiffness of the cochain.
  */
 public final class EquilibriumTrainer extends Trainer {
@@ -26,7 +32,22 @@ public final class EquilibriumTrainer extends Trainer {
   private final double[][] gB;
   private final double[][] x;
   private final double[][] y;
-  private final double eta;
+  private static final double ARMIJO = 1e-4;
+  private static final double GROW = 1.25;
+  private static final double SHRINK = 0.5;
+  private final double beta;
+  private final boolean adaptive;
+  private final double maxDt;
+  private final double[][] wAcc;
+  private final double[][] bAcc;
+  private final double[][] gWAcc;
+  private final double[][] gBAcc;
+  private double dt;
+  private double time;
+  private double gradNormSq;
+  private double gradNormSqAcc;
+  private long accepted;
+  private long rejected;
   private final double mu;
   private final int patternIterations;
   private double lastL = Double.NaN;
@@ -63,38 +84,142 @@ public final class EquilibriumTrainer extends Trainer {
     this.sl = new SheafLoss(spec.widths(), spec.loss(kind), train.n());
     this.x = Metrics.rows(train.x(), train.n(), train.inDim());
     this.y = Metrics.rows(train.y(), train.n(), train.outDim());
-    this.eta = spec.beta(train.n()) * spec.outerDt();
+    this.beta = spec.beta(train.n());
+    this.dt = spec.outerDt();
+    this.adaptive = spec.adaptiveOuterStep();
+    this.maxDt = 64 * spec.outerDt();
+    this.wAcc = GradientDescentTrainer.copy(w);
+    this.bAcc = GradientDescentTrainer.copy(b);
+    this.gWAcc = GradientDescentTrainer.copy(gW);
+    this.gBAcc = GradientDescentTrainer.copy(gB);
     this.patternIterations = spec.patternIterations();
   }
 
   @Override
   protected void doSteps(long k) {
     for (long i = 0; i < k; i++) {
-      double total = sl.evaluate(w, b, x, y, train.n(), null, true, patternIterations, gW, gB);
-      lastL = total / train.n();
-      solves += sl.lastPatternIterations();
-      outer++;
-      for (int l = 0; l < w.length; l++) {
-        double[] wl = w[l];
-        double[] gl = gW[l];
-        for (int j = 0; j < wl.length; j++) {
-          double g = gl[j];
-          if (mu != 0) {
-            g += mu * (w0 == null ? wl[j] : wl[j] - w0[l][j]);
-          }
-          wl[j] -= eta * g;
-        }
-        double[] bl = b[l];
-        double[] hl = gB[l];
-        for (int j = 0; j < bl.length; j++) {
-          double g = hl[j];
-          if (mu != 0) {
-            g += mu * (b0 == null ? bl[j] : bl[j] - b0[l][j]);
-          }
-          bl[j] -= eta * g;
-        }
+      if (!adaptive) {
+        evaluateAt();
+        move(dt);
+        time += dt;
+        continue;
+      }
+      // step-size control: each step is one exact solve at a trial point
+      if (Double.isNaN(lastL)) {
+        evaluateAt();
+        saveAccepted();
+        continue;
+      }
+      double trialDt = dt;
+      move(trialDt);
+      double previous = lastL;
+      evaluateAt();
+      if (lastL <= previous - ARMIJO * eta(trialDt) * gradNormSq && Double.isFinite(lastL)) {
+        saveAccepted();
+        time += trialDt;
+        dt = Math.min(dt * GROW, maxDt);
+        accepted++;
+      } else {
+        restoreAccepted();
+        lastL = previous;
+        dt *= SHRINK;
+        rejected++;
       }
     }
+  }
+
+  private double eta(double step) {
+    return beta * step;
+  }
+
+  /** theta -= beta * step * (grad + mu (theta - theta_0)), with the gradient of the last solve. */
+  private void move(double step) {
+    double e = eta(step);
+    for (int l = 0; l < w.length; l++) {
+      double[] wl = w[l];
+      double[] gl = gW[l];
+      for (int j = 0; j < wl.length; j++) {
+        wl[j] -= e * gl[j];
+      }
+      double[] bl = b[l];
+      double[] hl = gB[l];
+      for (int j = 0; j < bl.length; j++) {
+        bl[j] -= e * hl[j];
+      }
+    }
+  }
+
+  /** Solves the equilibrium at the current theta: L, and the gradient (mu term included). */
+  private void evaluateAt() {
+    double total = sl.evaluate(w, b, x, y, train.n(), null, true, patternIterations, gW, gB);
+    lastL = total / train.n();
+    solves += sl.lastPatternIterations();
+    outer++;
+    double q = 0;
+    for (int l = 0; l < w.length; l++) {
+      for (int j = 0; j < w[l].length; j++) {
+        if (mu != 0) {
+          gW[l][j] += mu * (w0 == null ? w[l][j] : w[l][j] - w0[l][j]);
+        }
+        q += gW[l][j] * gW[l][j];
+      }
+      for (int j = 0; j < b[l].length; j++) {
+        if (mu != 0) {
+          gB[l][j] += mu * (b0 == null ? b[l][j] : b[l][j] - b0[l][j]);
+        }
+        q += gB[l][j] * gB[l][j];
+      }
+    }
+    if (mu != 0) {
+      double r = 0;
+      for (int l = 0; l < w.length; l++) {
+        for (int j = 0; j < w[l].length; j++) {
+          double d = w0 == null ? w[l][j] : w[l][j] - w0[l][j];
+          r += d * d;
+        }
+        for (int j = 0; j < b[l].length; j++) {
+          double d = b0 == null ? b[l][j] : b[l][j] - b0[l][j];
+          r += d * d;
+        }
+      }
+      lastL += 0.5 * mu * r / train.n();
+    }
+    gradNormSq = q / train.n();
+  }
+
+  private void saveAccepted() {
+    for (int l = 0; l < w.length; l++) {
+      System.arraycopy(w[l], 0, wAcc[l], 0, w[l].length);
+      System.arraycopy(b[l], 0, bAcc[l], 0, b[l].length);
+      System.arraycopy(gW[l], 0, gWAcc[l], 0, gW[l].length);
+      System.arraycopy(gB[l], 0, gBAcc[l], 0, gB[l].length);
+    }
+    gradNormSqAcc = gradNormSq;
+  }
+
+  private void restoreAccepted() {
+    for (int l = 0; l < w.length; l++) {
+      System.arraycopy(wAcc[l], 0, w[l], 0, w[l].length);
+      System.arraycopy(bAcc[l], 0, b[l], 0, b[l].length);
+      System.arraycopy(gWAcc[l], 0, gW[l], 0, gW[l].length);
+      System.arraycopy(gBAcc[l], 0, gB[l], 0, gB[l].length);
+    }
+    gradNormSq = gradNormSqAcc;
+  }
+
+  /** Integration time of the slow flow so far (sum of accepted outer steps). */
+  public double integrationTime() {
+    return time;
+  }
+
+  /** The current outer step (adaptive: the next trial step). */
+  public double currentOuterDt() {
+    return dt;
+  }
+
+  /** Accepted and rejected trial steps of the step-size control. */
+  public long[] acceptedRejected() {
+    return new long[] {accepted, rejected};
   }
 
   /** The inner solver (its pattern masks are those of the last outer step's gradient). */

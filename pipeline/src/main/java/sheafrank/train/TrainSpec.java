@@ -36,6 +36,7 @@ public final class TrainSpec {
   private final Regularisation regularisation;
   private final double outerDt;
   private final int patternIterations;
+  private final boolean adaptiveOuterStep;
   private final double lr;
   private final int batchSize;
   private final double adamBeta1;
@@ -63,6 +64,7 @@ public final class TrainSpec {
     regularisation = b.regularisation;
     outerDt = b.outerDt;
     patternIterations = b.patternIterations;
+    adaptiveOuterStep = b.adaptiveOuterStep;
     lr = b.lr;
     batchSize = b.batchSize;
     adamBeta1 = b.adamBeta1;
@@ -94,6 +96,7 @@ public final class TrainSpec {
     b.regularisation = regularisation;
     b.outerDt = outerDt;
     b.patternIterations = patternIterations;
+    b.adaptiveOuterStep = adaptiveOuterStep;
     b.lr = lr;
     b.batchSize = batchSize;
     b.adamBeta1 = adamBeta1;
@@ -124,6 +127,7 @@ public final class TrainSpec {
     private Regularisation regularisation = Regularisation.NONE;
     private double outerDt = Double.NaN;
     private int patternIterations = 1;
+    private boolean adaptiveOuterStep = true;
     private double lr = Double.NaN;
     private int batchSize = 64;
     private double adamBeta1 = 0.9;
@@ -207,6 +211,12 @@ public final class TrainSpec {
 
     public Builder patternIterations(int v) {
       patternIterations = v;
+      return this;
+    }
+
+    /** SHEAF_EQUILIBRIUM: Armijo step-size control of the outer step (default true). */
+    public Builder adaptiveOuterStep(boolean v) {
+      adaptiveOuterStep = v;
       return this;
     }
 
@@ -414,9 +424,16 @@ public final class TrainSpec {
     return regularisation;
   }
 
-  /** Outer step of SHEAF_EQUILIBRIUM (default 0.05, ten times the 1H Euler dt). */
+  /**
+   * Outer step of SHEAF_EQUILIBRIUM: fixed, or the initial step of the step-size control (default
+   * 1, i.e. 200 times the 1H Euler dt).
+   */
   public double outerDt() {
-    return Double.isNaN(outerDt) ? 0.05 : outerDt;
+    return Double.isNaN(outerDt) ? 1.0 : outerDt;
+  }
+
+  public boolean adaptiveOuterStep() {
+    return adaptiveOuterStep;
   }
 
   /**

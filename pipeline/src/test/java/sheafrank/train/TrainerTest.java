@@ -215,7 +215,7 @@ class TrainerTest {
     Samples data = paraboloid(n, 11);
     int[] widths = {2, 8, 1};
     EquilibriumTrainer run = (EquilibriumTrainer) Trainer.create(
-        TrainSpec.builder(Method.SHEAF_EQUILIBRIUM, widths, 300).outerDt(0.02).build(),
+        TrainSpec.builder(Method.SHEAF_EQUILIBRIUM, widths, 300).outerDt(0.02).adaptiveOuterStep(false).build(),
         TaskKind.REGRESSION, data, null);
     SheafLoss frozenLoss = new SheafLoss(widths, Loss.l2(), n);
     double[][] x = Metrics.rows(data.x(), n, 2);
@@ -242,5 +242,46 @@ class TrainerTest {
       last = l1;
     }
     assertTrue(last < 0.5 * first, "L fell only from " + first + " to " + last);
+  }
+
+  /**
+   * Step-size control of the exact-equilibrium scheme: started with an outer step far beyond
+   * stability, rejected trials are undone exactly (the weights return to the last accepted point),
+   * the accepted sheaf loss never rises, and the run converges instead of diverging (the fixed
+   * step does diverge).
+   */
+  @Test
+  void equilibriumStepSizeControl() {
+    Samples data = paraboloid(60, 12);
+    int[] widths = {2, 10, 1};
+    TrainSpec fixed = TrainSpec.builder(Method.SHEAF_EQUILIBRIUM, widths, 200).outerDt(60).adaptiveOuterStep(false).build();
+    TrainResult rf = Trainer.create(fixed, TaskKind.REGRESSION, data, null).run(null);
+    double start = Metrics.evaluate(fixed.startingNetwork(TaskKind.REGRESSION), data, TaskKind.REGRESSION).loss();
+    assertTrue(rf.diverged() || rf.train().loss() > start, "a fixed outer step of 60 should be unstable: " + rf.train().loss());
+    EquilibriumTrainer t = (EquilibriumTrainer) Trainer.create(fixed.toBuilder().adaptiveOuterStep(true).build(),
+        TaskKind.REGRESSION, data, null);
+    double prevL = Double.POSITIVE_INFINITY;
+    Mlp accepted = t.network();
+    long rejectedBefore = 0;
+    for (int k = 0; k < 200; k++) {
+      t.advance(1);
+      double l = t.result().sheafLoss();
+      assertTrue(l <= prevL, "accepted L rose at step " + k);
+      long rej = t.acceptedRejected()[1];
+      Mlp now = t.network();
+      if (rej > rejectedBefore) {
+        for (int layer = 0; layer < 2; layer++) {
+          assertArrayEquals(accepted.weights(layer), now.weights(layer), 0.0, "a rejected trial must be undone");
+        }
+      }
+      rejectedBefore = rej;
+      accepted = now;
+      prevL = l;
+    }
+    TrainResult ra = t.result();
+    assertFalse(ra.diverged());
+    assertTrue(t.acceptedRejected()[1] > 0, "the control never rejected a step");
+    assertTrue(ra.train().loss() < 0.3 * start, "adaptive run reached " + ra.train().loss() + " from " + start);
+    assertTrue(t.integrationTime() > 0);
   }
 }
