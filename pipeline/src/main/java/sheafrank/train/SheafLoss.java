@@ -57,6 +57,10 @@ public final class SheafLoss {
   private final double[][] gExt;
   private final double[] rs; // R per sample
   private final double[] scratch;
+  private final double[] kBuf;
+  private final double[] zfBuf;
+  private final double[] ysBuf;
+  private final double[] gsBuf;
   private int inconsistent;
   private int lastIterations;
 
@@ -108,6 +112,10 @@ public final class SheafLoss {
     zOut = new double[m][maxBatch];
     rs = new double[maxBatch];
     scratch = new double[8 * m * m + 16 * m];
+    kBuf = new double[m * m];
+    zfBuf = new double[m];
+    ysBuf = new double[m];
+    gsBuf = new double[m];
   }
 
   public Loss loss() {
@@ -438,10 +446,20 @@ public final class SheafLoss {
       }
       return;
     }
-    double[] kmat = new double[m * m];
-    double[] zf = new double[m];
-    double[] ys = new double[m];
-    double[] gs = new double[m];
+    if (m == 1) {
+      double[] k0 = kk[0][0];
+      double[] z0 = zOut[0];
+      double[] y0 = y[0];
+      double[] g0 = g[0];
+      for (int s = 0; s < count; s++) {
+        g0[s] = scalarOutput(k0[s], z0[s], y0[s]);
+      }
+      return;
+    }
+    double[] kmat = kBuf;
+    double[] zf = zfBuf;
+    double[] ys = ysBuf;
+    double[] gs = gsBuf;
     for (int s = 0; s < count; s++) {
       for (int k = 0; k < m; k++) {
         zf[k] = zOut[k][s];
@@ -455,6 +473,65 @@ public final class SheafLoss {
         g[k][s] = gs[k];
       }
     }
+  }
+
+  /**
+   * One output (m = 1): the root u of the increasing function h(u) = u + K f(zf + u), f the force,
+   * by Newton's method safeguarded by bisection on the bracket [-K |f|max, K |f|max]; returns f at
+   * the root. For Huber f is piecewise linear and Newton ends in a few steps; for BCE f = sigmoid - y
+   * lies in (-1, 1).
+   */
+  private double scalarOutput(double k, double zf, double y) {
+    double lo;
+    double hi;
+    if (loss.kind() == Loss.Kind.BCE) {
+      lo = -k * Math.max(1.0, Math.abs(y) + 1);
+      hi = -lo;
+    } else if (loss.kind() == Loss.Kind.HUBER) {
+      lo = -k * loss.parameter();
+      hi = -lo;
+    } else { // L2 handled elsewhere; generic fallback bracket
+      double e = Math.abs(zf - y);
+      lo = -(k * e + e + 1);
+      hi = -lo;
+    }
+    double u = 0;
+    double f = 0;
+    for (int iter = 0; iter < 200; iter++) {
+      double v = zf + u;
+      double d;
+      if (loss.kind() == Loss.Kind.BCE) {
+        double p = OutputActivation.sigmoid(v);
+        f = p - y;
+        d = p * (1 - p);
+      } else if (loss.kind() == Loss.Kind.HUBER) {
+        double e = v - y;
+        double t = loss.parameter();
+        f = Math.max(-t, Math.min(t, e));
+        d = Math.abs(e) <= t ? 1.0 : 0.0;
+      } else {
+        f = v - y;
+        d = 1.0;
+      }
+      double h = u + k * f;
+      if (Math.abs(h) <= 1e-15 * (1 + Math.abs(u) + k * Math.abs(f))) {
+        break;
+      }
+      if (h > 0) {
+        hi = u;
+      } else {
+        lo = u;
+      }
+      double next = u - h / (1 + k * d);
+      if (!(next > lo && next < hi)) {
+        next = 0.5 * (lo + hi);
+      }
+      if (next == u) {
+        break;
+      }
+      u = next;
+    }
+    return f;
   }
 
   /**

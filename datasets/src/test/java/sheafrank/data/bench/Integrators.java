@@ -12,8 +12,9 @@ import sheafrank.train.Trainer;
 
 /**
  * Euler joint dynamics vs the exact-equilibrium (timescale-separated) scheme on a task; not a
- * test. Args: task (default paraboloid), hidden layers (1), Euler steps (100000), then pairs
- * outerDt:steps for the equilibrium scheme (default 0.05:10000 0.2:2500 0.5:1000 1:500 1:2000).
+ * test. Args: task (default paraboloid), hidden layers (1), Euler steps (100000), then runs of the
+ * equilibrium scheme as mode:outerDt:steps with mode f (fixed outer step) or a (step-size control,
+ * outerDt the initial step); default f:1:500 f:2:250 a:1:250 a:1:500 a:1:2500.
  * Prints, for each run, the final metrics, the integration time T = dt * steps, the estimated flops
  * and the compute seconds, and the first curve point at which the test loss reached the Euler
  * run's final test loss.
@@ -24,7 +25,7 @@ public final class Integrators {
     int hidden = args.length > 1 ? Integer.parseInt(args[1]) : 1;
     long eulerSteps = args.length > 2 ? Long.parseLong(args[2]) : 100_000;
     String[] eq = args.length > 3 ? java.util.Arrays.copyOfRange(args, 3, args.length)
-        : new String[] {"0.05:10000", "0.2:2500", "0.5:1000", "1:500", "1:2000"};
+        : new String[] {"f:1:500", "f:2:250", "a:1:250", "a:1:500", "a:1:2500"};
     Dataset d = task.paperData();
     int[] widths = task.paperWidths(hidden);
     // warm the JIT for both schemes so that the timings are steady-state
@@ -33,24 +34,26 @@ public final class Integrators {
     TrainSpec euler = TrainSpec.builder(Method.SHEAF, widths, eulerSteps).curveEvery(eulerSteps / 100).build();
     TrainResult e = Trainer.create(euler, d.kind(), d.train(), d.test()).run(null);
     double target = e.test().loss();
-    System.out.println("| method | outer dt | steps | T | train loss | test loss | Mflop | seconds | reaches Euler's final test loss at |");
+    System.out.println("| method | (initial) dt | steps | T | train loss | test loss | Mflop | seconds | reaches Euler's final test loss at |");
     System.out.println("|---|---|---|---|---|---|---|---|---|");
-    print("euler", euler.dt(), e, e.flops() / e.steps(), target);
+    print("euler", euler.dt(), euler.dt() * e.steps(), e, e.flops() / e.steps(), target);
     for (String p : eq) {
       String[] q = p.split(":");
-      double odt = Double.parseDouble(q[0]);
-      long steps = Long.parseLong(q[1]);
-      int pits = q.length > 2 ? Integer.parseInt(q[2]) : 1;
+      boolean adaptive = q[0].equals("a");
+      double odt = Double.parseDouble(q[1]);
+      long steps = Long.parseLong(q[2]);
+      int pits = 1;
       TrainSpec spec = TrainSpec.builder(Method.SHEAF_EQUILIBRIUM, widths, steps).outerDt(odt)
-          .patternIterations(pits).curveEvery(Math.max(1, steps / 100)).build();
+          .adaptiveOuterStep(adaptive).patternIterations(pits).curveEvery(Math.max(1, steps / 100)).build();
       Trainer t = Trainer.create(spec, d.kind(), d.train(), d.test());
       TrainResult r = t.run(null);
-      System.out.println(String.format(Locale.ROOT, "(pattern iterations %d, solves per outer step %.2f)", pits, ((EquilibriumTrainer) t).solvesPerStep()));
-      print("equilibrium", odt, r, r.flops() / Math.max(1, r.steps()), target);
+      EquilibriumTrainer et = (EquilibriumTrainer) t;
+      print(adaptive ? "equilibrium, adaptive" : "equilibrium, fixed", odt, et.integrationTime(), r,
+          r.flops() / Math.max(1, r.steps()), target);
     }
   }
 
-  private static void print(String name, double dt, TrainResult r, double flopsPerStep, double target) {
+  private static void print(String name, double dt, double time, TrainResult r, double flopsPerStep, double target) {
     String reach = "never";
     for (CurvePoint c : r.curve()) {
       if (c.testLoss() <= target) {
@@ -59,6 +62,6 @@ public final class Integrators {
       }
     }
     System.out.println(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %.4f | %.4f | %.0f | %.2f | %s |",
-        name, dt, r.steps(), dt * r.steps(), r.train().loss(), r.test().loss(), r.flops() / 1e6, r.seconds(), reach));
+        name, dt, r.steps(), time, r.train().loss(), r.test().loss(), r.flops() / 1e6, r.seconds(), reach));
   }
 }
