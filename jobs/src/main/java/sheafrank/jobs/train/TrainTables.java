@@ -88,6 +88,8 @@ public final class TrainTables {
         .add("train_seconds", DataTypes.DoubleType, false)
         .add("wall_seconds", DataTypes.DoubleType, false)
         .add("steps_per_s", DataTypes.DoubleType, false)
+        .add("cpu_seconds", DataTypes.DoubleType, false)
+        .add("steps_per_cpu_s", DataTypes.DoubleType, false)
         .add("gflops", DataTypes.DoubleType, false)));
     SCHEMAS.put(CURVES, keyed(new StructType()
         .add("step", DataTypes.LongType, false)

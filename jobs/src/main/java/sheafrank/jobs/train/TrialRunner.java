@@ -74,6 +74,8 @@ final class TrialRunner {
   static Output run(SweepSettings s, Trial t, PrintStream log) {
     Output out = new Output();
     long wall0 = System.nanoTime();
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long cpu0 = mx.getCurrentThreadCpuTime();
     Trainer trainer = null;
     try {
       Dataset d = data(s, t);
@@ -86,6 +88,7 @@ final class TrialRunner {
               : t.methodEnum() == Method.SHEAF_EQUILIBRIUM ? "outer steps" : "epochs", t.nTrain());
       TrainResult r = trainer.run(li);
       double wall = (System.nanoTime() - wall0) * 1e-9;
+      double cpu = (mx.getCurrentThreadCpuTime() - cpu0) * 1e-9;
       String status;
       if (r.diverged()) {
         status = "diverged";
@@ -100,7 +103,8 @@ final class TrialRunner {
       out.add(TrainTables.TRIALS, t.lr(), d.nTest(), status, r.diverged() ? r.divergedAtStep() : null,
           message, r.steps(), li.initialLoss, finite(r.train().loss()), finite(r.test().loss()),
           finite(r.train().accuracy()), finite(r.test().accuracy()), finite(r.sheafLoss()), r.seconds(), wall,
-          r.stepsPerSecond(), r.seconds() > 0 ? r.flops() / r.seconds() * 1e-9 : 0.0);
+          r.stepsPerSecond(), cpu, cpu > 0 ? r.steps() / cpu : 0.0,
+          r.seconds() > 0 ? r.flops() / r.seconds() * 1e-9 : 0.0);
       if (!r.diverged()) {
         Mlp net = r.network();
         if (s.writeModels()) {
@@ -117,7 +121,8 @@ final class TrialRunner {
       out.rows.clear();
       out.status = "failed";
       out.add(TrainTables.TRIALS, t.lr(), s.nTest(), "failed", null, e.toString(),
-          trainer == null ? 0L : trainer.step(), null, null, null, null, null, null, 0.0, wall, 0.0, 0.0);
+          trainer == null ? 0L : trainer.step(), null, null, null, null, null, null, 0.0, wall, 0.0,
+          (mx.getCurrentThreadCpuTime() - cpu0) * 1e-9, 0.0, 0.0);
       log.printf("[train-sweep] %s: failed: %s%n", t.id(), e);
     }
     return out;
