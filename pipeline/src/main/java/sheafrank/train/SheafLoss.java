@@ -61,6 +61,18 @@ public final class SheafLoss {
   private final double[] zfBuf;
   private final double[] ysBuf;
   private final double[] gsBuf;
+  private final double[] wChol;
+  private final double[] wJac;
+  private final double[] wH;
+  private final double[] wU;
+  private final double[] wV;
+  private final double[] wF;
+  private final double[] wGrad;
+  private final double[] wDir;
+  private final double[] wUt;
+  private final double[] wKf;
+  private final double[] wKu;
+  private final double[] wP;
   private int inconsistent;
   private int lastIterations;
 
@@ -116,6 +128,18 @@ public final class SheafLoss {
     zfBuf = new double[m];
     ysBuf = new double[m];
     gsBuf = new double[m];
+    wChol = new double[m * m];
+    wJac = new double[m * m];
+    wH = new double[m * m];
+    wU = new double[m];
+    wV = new double[m];
+    wF = new double[m];
+    wGrad = new double[m];
+    wDir = new double[m];
+    wUt = new double[m];
+    wKf = new double[m];
+    wKu = new double[m];
+    wP = new double[m];
   }
 
   public Loss loss() {
@@ -541,7 +565,7 @@ public final class SheafLoss {
   void outputProblem(double[] kmat, double[] zf, double[] ys, double[] gOut) {
     int mm = m;
     if (loss.kind() == Loss.Kind.L2) {
-      double[] a = new double[mm * mm];
+      double[] a = wJac;
       for (int i = 0; i < mm * mm; i++) {
         a[i] = kmat[i];
       }
@@ -555,18 +579,21 @@ public final class SheafLoss {
       sheafrank.linalg.Dense.choleskySolve(a, mm, gOut, 0);
       return;
     }
-    double[] kchol = kmat.clone();
+    double[] kchol = wChol;
+    System.arraycopy(kmat, 0, kchol, 0, mm * mm);
     if (!sheafrank.linalg.Dense.cholesky(kchol, mm)) {
       throw new ArithmeticException("K is not positive definite");
     }
-    double[] u = new double[mm];
-    double[] v = new double[mm];
-    double[] f = new double[mm];
-    double[] grad = new double[mm];
-    double[] h = new double[mm * mm];
-    double[] jac = new double[mm * mm];
-    double[] dir = new double[mm];
-    double[] ut = new double[mm];
+    double[] u = wU;
+    java.util.Arrays.fill(u, 0.0);
+    double[] v = wV;
+    double[] f = wF;
+    double[] grad = wGrad;
+    double[] h = wH;
+    double[] jac = wJac;
+    double[] dir = wDir;
+    double[] ut = wUt;
+    double[] kf = wKf;
     double phi = phi(kchol, zf, ys, u, v);
     for (int iter = 0; iter < 100; iter++) {
       for (int k = 0; k < mm; k++) {
@@ -601,7 +628,7 @@ public final class SheafLoss {
       }
       luSolve(jac, dir, mm);
       // Armijo on Phi; grad Phi = K^-1 f
-      double[] kf = f.clone();
+      System.arraycopy(f, 0, kf, 0, mm);
       sheafrank.linalg.Dense.choleskySolve(kchol, mm, kf, 0);
       double slope = 0;
       for (int k = 0; k < mm; k++) {
@@ -631,7 +658,8 @@ public final class SheafLoss {
   /** Phi(u) = 1/2 u^T K^-1 u + U(zf + u), with U the potential whose gradient is the force. */
   private double phi(double[] kchol, double[] zf, double[] ys, double[] u, double[] v) {
     int mm = m;
-    double[] ku = u.clone();
+    double[] ku = wKu;
+    System.arraycopy(u, 0, ku, 0, mm);
     sheafrank.linalg.Dense.choleskySolve(kchol, mm, ku, 0);
     double q = 0;
     for (int k = 0; k < mm; k++) {
@@ -675,7 +703,7 @@ public final class SheafLoss {
         }
       }
       case CE -> {
-        double[] p = new double[mm];
+        double[] p = wP;
         OutputActivation.SOFTMAX.apply(v, 0, p, 0, mm);
         for (int k = 0; k < mm; k++) {
           for (int q = 0; q < mm; q++) {
@@ -691,9 +719,8 @@ public final class SheafLoss {
     }
   }
 
-  /** Solves a x = r in place (r := x) by Gaussian elimination with partial pivoting. */
-  private static void luSolve(double[] a0, double[] r, int mm) {
-    double[] a = a0.clone();
+  /** Solves a x = r in place (r := x, a destroyed) by Gaussian elimination with partial pivoting. */
+  private static void luSolve(double[] a, double[] r, int mm) {
     for (int c = 0; c < mm; c++) {
       int piv = c;
       for (int i = c + 1; i < mm; i++) {
