@@ -601,17 +601,18 @@ public final class SheafLoss {
       }
       loss.force(v, 0, 1, ys, 0, 1, mm, grad, 0, 1);
       double fmax = 0;
-      double umax = 0;
+      double scale = 1;
       for (int k = 0; k < mm; k++) {
         double s = u[k];
+        double kg = 0;
         for (int q = 0; q < mm; q++) {
-          s += kmat[k * mm + q] * grad[q];
+          kg += kmat[k * mm + q] * grad[q];
         }
-        f[k] = s;
-        fmax = Math.max(fmax, Math.abs(s));
-        umax = Math.max(umax, Math.abs(u[k]));
+        f[k] = s + kg;
+        fmax = Math.max(fmax, Math.abs(f[k]));
+        scale = Math.max(scale, Math.max(Math.abs(s), Math.abs(kg)));
       }
-      if (fmax <= 1e-14 * (1 + umax)) {
+      if (fmax <= 1e-13 * scale) {
         break;
       }
       hessian(v, ys, h);
@@ -627,6 +628,10 @@ public final class SheafLoss {
         dir[k] = -f[k];
       }
       luSolve(jac, dir, mm);
+      double dmax = 0;
+      for (int k = 0; k < mm; k++) {
+        dmax = Math.max(dmax, Math.abs(dir[k]));
+      }
       // Armijo on Phi; grad Phi = K^-1 f
       System.arraycopy(f, 0, kf, 0, mm);
       sheafrank.linalg.Dense.choleskySolve(kchol, mm, kf, 0);
@@ -636,18 +641,30 @@ public final class SheafLoss {
       }
       double t = 1.0;
       double next = 0;
-      for (int ls = 0; ls < 60; ls++) {
+      boolean decreased = false;
+      for (int ls = 0; ls < 40; ls++) {
         for (int k = 0; k < mm; k++) {
           ut[k] = u[k] + t * dir[k];
         }
         next = phi(kchol, zf, ys, ut, v);
         if (next <= phi + 1e-4 * t * slope || slope >= 0) {
+          decreased = true;
           break;
         }
         t *= 0.5;
       }
+      if (!decreased) {
+        // no decrease to be had at rounding level: take the Newton step and stop
+        for (int k = 0; k < mm; k++) {
+          u[k] += dir[k];
+        }
+        break;
+      }
       System.arraycopy(ut, 0, u, 0, mm);
       phi = next;
+      if (t * dmax <= 1e-15 * scale) {
+        break;
+      }
     }
     for (int k = 0; k < mm; k++) {
       v[k] = zf[k] + u[k];
