@@ -74,6 +74,9 @@ public final class SheafLoss {
   private final double[] wKu;
   private final double[] wP;
   private int inconsistent;
+  private final double[][] uPrev; // per sample, the output shift u = z* - z_fwd of the last solve
+  private boolean warmU;
+  private double lastU;
   private int lastIterations;
 
   public SheafLoss(int[] widths, Loss loss, int maxBatch) {
@@ -125,6 +128,7 @@ public final class SheafLoss {
     rs = new double[maxBatch];
     scratch = new double[8 * m * m + 16 * m];
     kBuf = new double[m * m];
+    uPrev = new double[m][maxBatch];
     zfBuf = new double[m];
     ysBuf = new double[m];
     gsBuf = new double[m];
@@ -204,10 +208,12 @@ public final class SheafLoss {
         prev = as[l];
       }
     }
+    warmU = fromPrevious && prevCount == count;
     int changed = 0;
     int it = 0;
     while (true) {
       solveFrozen(w, b, x, y, count);
+      warmU = true;
       it++;
       // the pattern of the equilibrium just found, and how many entries differ from the one used
       changed = nextPattern(count);
@@ -476,7 +482,8 @@ public final class SheafLoss {
       double[] y0 = y[0];
       double[] g0 = g[0];
       for (int s = 0; s < count; s++) {
-        g0[s] = scalarOutput(k0[s], z0[s], y0[s]);
+        g0[s] = scalarOutput(k0[s], z0[s], y0[s], warmU ? uPrev[0][s] : 0.0);
+        uPrev[0][s] = lastU;
       }
       return;
     }
@@ -492,7 +499,13 @@ public final class SheafLoss {
           kmat[k * m + q] = kk[k][q][s];
         }
       }
+      for (int k = 0; k < m; k++) {
+        wU[k] = warmU ? uPrev[k][s] : 0.0;
+      }
       outputProblem(kmat, zf, ys, gs);
+      for (int k = 0; k < m; k++) {
+        uPrev[k][s] = wU[k];
+      }
       for (int k = 0; k < m; k++) {
         g[k][s] = gs[k];
       }
@@ -505,7 +518,7 @@ public final class SheafLoss {
    * the root. For Huber f is piecewise linear and Newton ends in a few steps; for BCE f = sigmoid - y
    * lies in (-1, 1).
    */
-  private double scalarOutput(double k, double zf, double y) {
+  private double scalarOutput(double k, double zf, double y, double u0) {
     double lo;
     double hi;
     if (loss.kind() == Loss.Kind.BCE) {
@@ -519,7 +532,7 @@ public final class SheafLoss {
       lo = -(k * e + e + 1);
       hi = -lo;
     }
-    double u = 0;
+    double u = u0 > lo && u0 < hi ? u0 : 0.0;
     double f = 0;
     for (int iter = 0; iter < 200; iter++) {
       double v = zf + u;
@@ -555,6 +568,7 @@ public final class SheafLoss {
       }
       u = next;
     }
+    lastU = u;
     return f;
   }
 
@@ -584,8 +598,7 @@ public final class SheafLoss {
     if (!sheafrank.linalg.Dense.cholesky(kchol, mm)) {
       throw new ArithmeticException("K is not positive definite");
     }
-    double[] u = wU;
-    java.util.Arrays.fill(u, 0.0);
+    double[] u = wU; // the starting point (0, or the previous solution of this sample)
     double[] v = wV;
     double[] f = wF;
     double[] grad = wGrad;

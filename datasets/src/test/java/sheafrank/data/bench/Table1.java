@@ -42,8 +42,8 @@ public final class Table1 {
         Method method = Method.parse(m);
         TrainSpec.Builder b = TrainSpec.builder(method, widths, steps).seed(seed);
         if (method == Method.SHEAF_EQUILIBRIUM) {
-          // the exact-equilibrium scheme with step-size control: 500 (1H) / 1000 (2H) outer steps
-          b.steps(hidden == 1 ? 500 : 1000);
+          // the exact-equilibrium scheme with step-size control: 2500 (1H) / 5000 (2H) outer steps
+          b.steps(hidden == 1 ? 2500 : 5000);
           if (args.length > 3) {
             b.outerDt(Double.parseDouble(args[3]));
             b.steps(Long.parseLong(args[4]));
