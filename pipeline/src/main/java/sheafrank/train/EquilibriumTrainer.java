@@ -17,9 +17,11 @@ package sheafrank.train;
  *
  * <p><b>Step-size control</b> ({@link TrainSpec#adaptiveOuterStep()}, default on): the slow flow
  * is a gradient flow of L, and L is known exactly at every solve, so each step is a trial
- * {@code theta - beta dt grad} accepted when L falls by at least {@code 1e-4 beta dt |grad L|^2}
- * (Armijo); then dt grows by 1.25 (up to 64 times the initial outerDt), otherwise the step is
- * undone and dt halves. Every step (accepted or not) costs one solve. The cochain therefore needs no integration at all, and the
+ * {@code theta - beta dt grad} accepted when L lies below the largest of the last ten accepted
+ * values by at least {@code 1e-4 beta dt |grad L|^2} (non-monotone Armijo test, Grippo-Lampariello-
+ * Lucidi: L jumps a little where activation patterns switch, which a monotone test would mistake
+ * for overshooting); then dt grows by 1.25 (up to 64 times the initial outerDt), otherwise the
+ * step is undone and dt halves. Every step (accepted or not) costs one solve. The cochain therefore needs no integration at all, and the
  * outer step is limited only by the curvature of L(theta), not by the stiffness of the cochain.
  */
 public final class EquilibriumTrainer extends Trainer {
@@ -35,6 +37,7 @@ public final class EquilibriumTrainer extends Trainer {
   private static final double ARMIJO = 1e-4;
   private static final double GROW = 1.25;
   private static final double SHRINK = 0.5;
+  private static final int NONMONOTONE = 10;
   private final double beta;
   private final boolean adaptive;
   private final double maxDt;
@@ -48,6 +51,8 @@ public final class EquilibriumTrainer extends Trainer {
   private double gradNormSqAcc;
   private long accepted;
   private long rejected;
+  private final double[] recent = new double[NONMONOTONE];
+  private long recentCount;
   private final double mu;
   private final int patternIterations;
   private double lastL = Double.NaN;
@@ -114,7 +119,7 @@ public final class EquilibriumTrainer extends Trainer {
       move(trialDt);
       double previous = lastL;
       evaluateAt();
-      if (lastL <= previous - ARMIJO * eta(trialDt) * gradNormSq && Double.isFinite(lastL)) {
+      if (lastL <= recentMax() - ARMIJO * eta(trialDt) * gradNormSqAcc && Double.isFinite(lastL)) {
         saveAccepted();
         time += trialDt;
         dt = Math.min(dt * GROW, maxDt);
@@ -187,7 +192,19 @@ public final class EquilibriumTrainer extends Trainer {
     gradNormSq = q / train.n();
   }
 
+  /** Largest of the last accepted losses (the reference of the non-monotone Armijo test). */
+  private double recentMax() {
+    double mx = Double.NEGATIVE_INFINITY;
+    int cnt = (int) Math.min(recentCount, recent.length);
+    for (int i = 0; i < cnt; i++) {
+      mx = Math.max(mx, recent[i]);
+    }
+    return mx;
+  }
+
   private void saveAccepted() {
+    recent[(int) (recentCount % recent.length)] = lastL;
+    recentCount++;
     for (int l = 0; l < w.length; l++) {
       System.arraycopy(w[l], 0, wAcc[l], 0, w[l].length);
       System.arraycopy(b[l], 0, bAcc[l], 0, b[l].length);

@@ -61,7 +61,22 @@ public final class SheafLoss {
   private final double[] zfBuf;
   private final double[] ysBuf;
   private final double[] gsBuf;
+  private final double[] wChol;
+  private final double[] wJac;
+  private final double[] wH;
+  private final double[] wU;
+  private final double[] wV;
+  private final double[] wF;
+  private final double[] wGrad;
+  private final double[] wDir;
+  private final double[] wUt;
+  private final double[] wKf;
+  private final double[] wKu;
+  private final double[] wP;
   private int inconsistent;
+  private final double[][] uPrev; // per sample, the output shift u = z* - z_fwd of the last solve
+  private boolean warmU;
+  private double lastU;
   private int lastIterations;
 
   public SheafLoss(int[] widths, Loss loss, int maxBatch) {
@@ -113,9 +128,22 @@ public final class SheafLoss {
     rs = new double[maxBatch];
     scratch = new double[8 * m * m + 16 * m];
     kBuf = new double[m * m];
+    uPrev = new double[m][maxBatch];
     zfBuf = new double[m];
     ysBuf = new double[m];
     gsBuf = new double[m];
+    wChol = new double[m * m];
+    wJac = new double[m * m];
+    wH = new double[m * m];
+    wU = new double[m];
+    wV = new double[m];
+    wF = new double[m];
+    wGrad = new double[m];
+    wDir = new double[m];
+    wUt = new double[m];
+    wKf = new double[m];
+    wKu = new double[m];
+    wP = new double[m];
   }
 
   public Loss loss() {
@@ -180,10 +208,12 @@ public final class SheafLoss {
         prev = as[l];
       }
     }
+    warmU = fromPrevious && prevCount == count;
     int changed = 0;
     int it = 0;
     while (true) {
       solveFrozen(w, b, x, y, count);
+      warmU = true;
       it++;
       // the pattern of the equilibrium just found, and how many entries differ from the one used
       changed = nextPattern(count);
@@ -452,7 +482,8 @@ public final class SheafLoss {
       double[] y0 = y[0];
       double[] g0 = g[0];
       for (int s = 0; s < count; s++) {
-        g0[s] = scalarOutput(k0[s], z0[s], y0[s]);
+        g0[s] = scalarOutput(k0[s], z0[s], y0[s], warmU ? uPrev[0][s] : 0.0);
+        uPrev[0][s] = lastU;
       }
       return;
     }
@@ -468,7 +499,13 @@ public final class SheafLoss {
           kmat[k * m + q] = kk[k][q][s];
         }
       }
+      for (int k = 0; k < m; k++) {
+        wU[k] = warmU ? uPrev[k][s] : 0.0;
+      }
       outputProblem(kmat, zf, ys, gs);
+      for (int k = 0; k < m; k++) {
+        uPrev[k][s] = wU[k];
+      }
       for (int k = 0; k < m; k++) {
         g[k][s] = gs[k];
       }
@@ -481,7 +518,7 @@ public final class SheafLoss {
    * the root. For Huber f is piecewise linear and Newton ends in a few steps; for BCE f = sigmoid - y
    * lies in (-1, 1).
    */
-  private double scalarOutput(double k, double zf, double y) {
+  private double scalarOutput(double k, double zf, double y, double u0) {
     double lo;
     double hi;
     if (loss.kind() == Loss.Kind.BCE) {
@@ -495,7 +532,7 @@ public final class SheafLoss {
       lo = -(k * e + e + 1);
       hi = -lo;
     }
-    double u = 0;
+    double u = u0 > lo && u0 < hi ? u0 : 0.0;
     double f = 0;
     for (int iter = 0; iter < 200; iter++) {
       double v = zf + u;
@@ -531,6 +568,7 @@ public final class SheafLoss {
       }
       u = next;
     }
+    lastU = u;
     return f;
   }
 
@@ -541,7 +579,7 @@ public final class SheafLoss {
   void outputProblem(double[] kmat, double[] zf, double[] ys, double[] gOut) {
     int mm = m;
     if (loss.kind() == Loss.Kind.L2) {
-      double[] a = new double[mm * mm];
+      double[] a = wJac;
       for (int i = 0; i < mm * mm; i++) {
         a[i] = kmat[i];
       }
@@ -555,18 +593,20 @@ public final class SheafLoss {
       sheafrank.linalg.Dense.choleskySolve(a, mm, gOut, 0);
       return;
     }
-    double[] kchol = kmat.clone();
+    double[] kchol = wChol;
+    System.arraycopy(kmat, 0, kchol, 0, mm * mm);
     if (!sheafrank.linalg.Dense.cholesky(kchol, mm)) {
       throw new ArithmeticException("K is not positive definite");
     }
-    double[] u = new double[mm];
-    double[] v = new double[mm];
-    double[] f = new double[mm];
-    double[] grad = new double[mm];
-    double[] h = new double[mm * mm];
-    double[] jac = new double[mm * mm];
-    double[] dir = new double[mm];
-    double[] ut = new double[mm];
+    double[] u = wU; // the starting point (0, or the previous solution of this sample)
+    double[] v = wV;
+    double[] f = wF;
+    double[] grad = wGrad;
+    double[] h = wH;
+    double[] jac = wJac;
+    double[] dir = wDir;
+    double[] ut = wUt;
+    double[] kf = wKf;
     double phi = phi(kchol, zf, ys, u, v);
     for (int iter = 0; iter < 100; iter++) {
       for (int k = 0; k < mm; k++) {
@@ -574,17 +614,18 @@ public final class SheafLoss {
       }
       loss.force(v, 0, 1, ys, 0, 1, mm, grad, 0, 1);
       double fmax = 0;
-      double umax = 0;
+      double scale = 1;
       for (int k = 0; k < mm; k++) {
         double s = u[k];
+        double kg = 0;
         for (int q = 0; q < mm; q++) {
-          s += kmat[k * mm + q] * grad[q];
+          kg += kmat[k * mm + q] * grad[q];
         }
-        f[k] = s;
-        fmax = Math.max(fmax, Math.abs(s));
-        umax = Math.max(umax, Math.abs(u[k]));
+        f[k] = s + kg;
+        fmax = Math.max(fmax, Math.abs(f[k]));
+        scale = Math.max(scale, Math.max(Math.abs(s), Math.abs(kg)));
       }
-      if (fmax <= 1e-14 * (1 + umax)) {
+      if (fmax <= 1e-13 * scale) {
         break;
       }
       hessian(v, ys, h);
@@ -600,8 +641,12 @@ public final class SheafLoss {
         dir[k] = -f[k];
       }
       luSolve(jac, dir, mm);
+      double dmax = 0;
+      for (int k = 0; k < mm; k++) {
+        dmax = Math.max(dmax, Math.abs(dir[k]));
+      }
       // Armijo on Phi; grad Phi = K^-1 f
-      double[] kf = f.clone();
+      System.arraycopy(f, 0, kf, 0, mm);
       sheafrank.linalg.Dense.choleskySolve(kchol, mm, kf, 0);
       double slope = 0;
       for (int k = 0; k < mm; k++) {
@@ -609,18 +654,30 @@ public final class SheafLoss {
       }
       double t = 1.0;
       double next = 0;
-      for (int ls = 0; ls < 60; ls++) {
+      boolean decreased = false;
+      for (int ls = 0; ls < 40; ls++) {
         for (int k = 0; k < mm; k++) {
           ut[k] = u[k] + t * dir[k];
         }
         next = phi(kchol, zf, ys, ut, v);
         if (next <= phi + 1e-4 * t * slope || slope >= 0) {
+          decreased = true;
           break;
         }
         t *= 0.5;
       }
+      if (!decreased) {
+        // no decrease to be had at rounding level: take the Newton step and stop
+        for (int k = 0; k < mm; k++) {
+          u[k] += dir[k];
+        }
+        break;
+      }
       System.arraycopy(ut, 0, u, 0, mm);
       phi = next;
+      if (t * dmax <= 1e-15 * scale) {
+        break;
+      }
     }
     for (int k = 0; k < mm; k++) {
       v[k] = zf[k] + u[k];
@@ -631,7 +688,8 @@ public final class SheafLoss {
   /** Phi(u) = 1/2 u^T K^-1 u + U(zf + u), with U the potential whose gradient is the force. */
   private double phi(double[] kchol, double[] zf, double[] ys, double[] u, double[] v) {
     int mm = m;
-    double[] ku = u.clone();
+    double[] ku = wKu;
+    System.arraycopy(u, 0, ku, 0, mm);
     sheafrank.linalg.Dense.choleskySolve(kchol, mm, ku, 0);
     double q = 0;
     for (int k = 0; k < mm; k++) {
@@ -675,7 +733,7 @@ public final class SheafLoss {
         }
       }
       case CE -> {
-        double[] p = new double[mm];
+        double[] p = wP;
         OutputActivation.SOFTMAX.apply(v, 0, p, 0, mm);
         for (int k = 0; k < mm; k++) {
           for (int q = 0; q < mm; q++) {
@@ -691,9 +749,8 @@ public final class SheafLoss {
     }
   }
 
-  /** Solves a x = r in place (r := x) by Gaussian elimination with partial pivoting. */
-  private static void luSolve(double[] a0, double[] r, int mm) {
-    double[] a = a0.clone();
+  /** Solves a x = r in place (r := x, a destroyed) by Gaussian elimination with partial pivoting. */
+  private static void luSolve(double[] a, double[] r, int mm) {
     for (int c = 0; c < mm; c++) {
       int piv = c;
       for (int i = c + 1; i < mm; i++) {

@@ -247,8 +247,8 @@ class TrainerTest {
   /**
    * Step-size control of the exact-equilibrium scheme: started with an outer step far beyond
    * stability, rejected trials are undone exactly (the weights return to the last accepted point),
-   * the accepted sheaf loss never rises, and the run converges instead of diverging (the fixed
-   * step does diverge).
+   * an accepted sheaf loss never exceeds the largest of the ten before it (non-monotone Armijo),
+   * and the run converges instead of diverging (the fixed step does diverge).
    */
   @Test
   void equilibriumStepSizeControl() {
@@ -260,14 +260,21 @@ class TrainerTest {
     assertTrue(rf.diverged() || rf.train().loss() > start, "a fixed outer step of 60 should be unstable: " + rf.train().loss());
     EquilibriumTrainer t = (EquilibriumTrainer) Trainer.create(fixed.toBuilder().adaptiveOuterStep(true).build(),
         TaskKind.REGRESSION, data, null);
-    double prevL = Double.POSITIVE_INFINITY;
+    java.util.List<Double> acceptedL = new ArrayList<>();
     Mlp accepted = t.network();
     long rejectedBefore = 0;
     for (int k = 0; k < 200; k++) {
       t.advance(1);
       double l = t.result().sheafLoss();
-      assertTrue(l <= prevL, "accepted L rose at step " + k);
       long rej = t.acceptedRejected()[1];
+      if (rej == rejectedBefore && k > 0) {
+        int from = Math.max(0, acceptedL.size() - 10);
+        double ref = acceptedL.subList(from, acceptedL.size()).stream().mapToDouble(Double::doubleValue).max().orElse(Double.POSITIVE_INFINITY);
+        assertTrue(l <= ref, "accepted L above the non-monotone reference at step " + k);
+      }
+      if (rej == rejectedBefore) {
+        acceptedL.add(l);
+      }
       Mlp now = t.network();
       if (rej > rejectedBefore) {
         for (int layer = 0; layer < 2; layer++) {
@@ -276,7 +283,6 @@ class TrainerTest {
       }
       rejectedBefore = rej;
       accepted = now;
-      prevL = l;
     }
     TrainResult ra = t.result();
     assertFalse(ra.diverged());

@@ -41,9 +41,13 @@ public final class Table1 {
       for (String m : methods) {
         Method method = Method.parse(m);
         TrainSpec.Builder b = TrainSpec.builder(method, widths, steps).seed(seed);
-        if (method == Method.SHEAF_EQUILIBRIUM && args.length > 3) {
-          b.outerDt(Double.parseDouble(args[3]));
-          b.steps(Long.parseLong(args[4]));
+        if (method == Method.SHEAF_EQUILIBRIUM) {
+          // the exact-equilibrium scheme with step-size control: 2500 (1H) / 5000 (2H) outer steps
+          b.steps(hidden == 1 ? 2500 : 5000);
+          if (args.length > 3) {
+            b.outerDt(Double.parseDouble(args[3]));
+            b.steps(Long.parseLong(args[4]));
+          }
         }
         TrainSpec spec = b.build();
         TrainResult r = Trainer.create(spec, d.kind(), d.train(), d.test()).run(null);

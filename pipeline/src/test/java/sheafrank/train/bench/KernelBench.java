@@ -3,41 +3,51 @@ package sheafrank.train.bench;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.SplittableRandom;
-import sheafrank.net.Mlp;
-import sheafrank.net.OutputActivation;
-import sheafrank.train.CochainInit;
-import sheafrank.train.JointDynamics;
-import sheafrank.train.Loss;
-import sheafrank.train.Regularisation;
+import sheafrank.train.Method;
 import sheafrank.train.Samples;
+import sheafrank.train.TaskKind;
+import sheafrank.train.TrainResult;
+import sheafrank.train.TrainSpec;
+import sheafrank.train.Trainer;
 import sheafrank.util.Rng;
 
-/** Throughput of the joint-dynamics kernel; not a test. Args: widths (e.g. 2,30,1) n steps reps. */
+/**
+ * Single-thread throughput of the training methods on paraboloid-like data; not a test.
+ * Args: method (sheaf | gd | sheaf_equilibrium | adam), widths (2,30,1), n (300), steps per
+ * repetition (30000), repetitions (8). Prints wall-clock and thread-CPU steps/s per repetition
+ * (the first ones include JIT compilation) and the best.
+ */
 public final class KernelBench {
   public static void main(String[] args) {
-    int[] widths = java.util.Arrays.stream((args.length > 0 ? args[0] : "2,30,1").split(",")).mapToInt(Integer::parseInt).toArray();
-    int n = args.length > 1 ? Integer.parseInt(args[1]) : 300;
-    int steps = args.length > 2 ? Integer.parseInt(args[2]) : 20000;
-    int reps = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+    Method method = Method.parse(args.length > 0 ? args[0] : "sheaf");
+    int[] widths = java.util.Arrays.stream((args.length > 1 ? args[1] : "2,30,1").split(",")).mapToInt(Integer::parseInt).toArray();
+    int n = args.length > 2 ? Integer.parseInt(args[2]) : 300;
+    int steps = args.length > 3 ? Integer.parseInt(args[3]) : 30000;
+    int reps = args.length > 4 ? Integer.parseInt(args[4]) : 8;
     SplittableRandom r = Rng.stream(1, 2);
     double[] x = new double[n * widths[0]];
     double[] y = new double[n * widths[widths.length - 1]];
     Rng.uniform(r, -2, 2, x);
     for (int s = 0; s < n; s++) {
-      y[s] = x[2 * s] * x[2 * s] + x[2 * s + 1] * x[2 * s + 1] - 2.0 / 3;
+      y[s * widths[widths.length - 1]] = x[2 * s] * x[2 * s] + x[2 * s + 1] * x[2 * s + 1] - 2.0 / 3;
     }
     Samples data = new Samples(x, y, n, widths[0], widths[widths.length - 1]);
-    Mlp net = Mlp.heNormal(widths, OutputActivation.IDENTITY, 42);
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    double bestWall = 0;
+    double bestCpu = 0;
     for (int rep = 0; rep < reps; rep++) {
-      JointDynamics jd = new JointDynamics(net, data, Loss.l2(), 1.0, 1.0 / n, Regularisation.NONE);
-      jd.initCochain(CochainInit.RANDOM, 42, 0);
+      TrainSpec spec = TrainSpec.builder(method, widths, steps).checkEvery(1000).build();
+      Trainer t = Trainer.create(spec, TaskKind.REGRESSION, data, null);
       long c0 = mx.getCurrentThreadCpuTime();
-      long t0 = System.nanoTime();
-      jd.run(steps, 0.005);
-      long t1 = System.nanoTime();
+      TrainResult res = t.run(null);
       long c1 = mx.getCurrentThreadCpuTime();
-      System.out.printf("joint steps/s: wall %.0f  cpu %.0f  (energy %.4f)%n", steps / ((t1 - t0) / 1e9), steps / ((c1 - c0) / 1e9), jd.energy());
+      double wall = res.stepsPerSecond();
+      double cpu = steps / ((c1 - c0) / 1e9);
+      bestWall = Math.max(bestWall, wall);
+      bestCpu = Math.max(bestCpu, cpu);
+      System.out.printf("%s %s n=%d: steps/s wall %.0f  cpu %.0f  (train MSE %.4f)%n", method.id(),
+          java.util.Arrays.toString(widths), n, wall, cpu, res.train().loss());
     }
+    System.out.printf("best: wall %.0f steps/s, cpu %.0f steps/s%n", bestWall, bestCpu);
   }
 }
