@@ -14,8 +14,7 @@ import sheafrank.net.Mlp;
  *     snapshots) are recorded
  */
 public record SweepSettings(double alpha, int stepsPerEpoch, int checkEvery, double divergenceThreshold,
-    String cochainInit, String warmStart, int adamBatchSize, double outerDt, boolean adaptiveOuterStep,
-    Mlp initialWeights, long curveEvery, double progressSeconds, long dataSeed, int nTest, int gridSize,
+    String cochainInit, String warmStart, int adamBatchSize, Mlp initialWeights, long curveEvery, double progressSeconds, long dataSeed, int nTest, int gridSize,
     boolean spectra, boolean discord, long diagnosticsEvery, long[] stages, int diagnosticsInputs,
     String pins, String spectrumOutput, boolean writeModels, boolean modelSnapshots,
     UserData data) implements Serializable {

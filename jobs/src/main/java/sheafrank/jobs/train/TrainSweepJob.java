@@ -197,11 +197,33 @@ public final class TrainSweepJob implements Job {
         .nonNegative());
     p.add(Param.of("adam.lr", Type.DOUBLE, "0.0", "Adam learning rate; 0 = 1e-3").nonNegative());
     p.add(Param.of("adam.batch_size", Type.INT, "64", "Adam mini-batch size").positive());
-    p.add(Param.of("equilibrium.outer_dt", Type.DOUBLE, "1.0",
-        "sheaf_equilibrium: outer step (initial step of the step-size control)").positive());
-    p.add(Param.of("equilibrium.adaptive", Type.BOOL, "true", "sheaf_equilibrium: Armijo step-size control"));
-    p.add(Param.of("equilibrium.steps", Type.INT, "0",
-        "sheaf_equilibrium: outer steps; 0 = the same budget as the other methods").nonNegative());
+    p.add(Param.of("equilibrium.outer_dt", Type.DOUBLE_LIST, "[1.0]",
+        "sheaf_equilibrium: outer steps (the initial step under step-size control)").check(TrainSweepJob::allPositive));
+    p.add(Param.of("equilibrium.step_control", Type.STRING_LIST, "[armijo]",
+        "sheaf_equilibrium: armijo (non-monotone Armijo step-size control) and/or fixed")
+        .check(v -> {
+          @SuppressWarnings("unchecked")
+          List<String> l = (List<String>) v;
+          if (l.isEmpty()) {
+            return "needs at least one entry";
+          }
+          for (String c : l) {
+            if (!c.equals("armijo") && !c.equals("fixed")) {
+              return "unknown step control '" + c + "' (expected armijo or fixed)";
+            }
+          }
+          return null;
+        }));
+    p.add(Param.of("equilibrium.steps", Type.INT_LIST, "[]",
+        "sheaf_equilibrium: outer step budgets; [] = the same budgets as the other methods")
+        .check(v -> {
+          for (int s : (int[]) v) {
+            if (s < 0) {
+              return "entries must be >= 0, got " + s;
+            }
+          }
+          return null;
+        }));
     p.add(Param.of("init.weights", Type.STRING, "\"\"",
         "safetensors file of initial weights for every trial (widths must match); empty = He-normal from the trial seed"));
     p.add(Param.of("data.train_file", Type.STRING, "\"\"", "the user's training data (CSV with header, or Parquet) for task 'file'"));
@@ -388,8 +410,7 @@ public final class TrainSweepJob implements Job {
 
     SweepSettings settings = new SweepSettings(spec.getDouble("alpha"), spec.getInt("steps_per_epoch"),
         spec.getInt("check_every"), spec.getDouble("divergence_threshold"), spec.getString("cochain_init"),
-        spec.getString("warm_start"), spec.getInt("adam.batch_size"), spec.getDouble("equilibrium.outer_dt"),
-        spec.getBool("equilibrium.adaptive"), initial, spec.getInt("curve.every"),
+        spec.getString("warm_start"), spec.getInt("adam.batch_size"), initial, spec.getInt("curve.every"),
         spec.getDouble("progress.seconds"), spec.getLong("data.seed"), spec.getInt("n_test"),
         spec.getInt("grid.size"), spectra, discord, every, stages, spec.getInt("diagnostics.inputs"), pins,
         spec.getString("diagnostics.spectrum_output"), spec.getBool("models.write"), snapshots, data);
@@ -416,7 +437,9 @@ public final class TrainSweepJob implements Job {
     }
     double gdLr = spec.getDouble("gd.lr");
     double adamLr = spec.getDouble("adam.lr");
-    int eqSteps = spec.getInt("equilibrium.steps");
+    int[] eqSteps = spec.getIntList("equilibrium.steps");
+    double[] outerDts = spec.getDoubleList("equilibrium.outer_dt");
+    List<String> controls = spec.getStringList("equilibrium.step_control");
 
     List<Trial> trials = new ArrayList<>();
     Set<String> seen = new LinkedHashSet<>();
@@ -489,11 +512,14 @@ public final class TrainSweepJob implements Job {
                 } else {
                   budgets.add(new long[] {w.length == 3 ? 100_000 : 200_000, -1});
                 }
+                if (m == Method.SHEAF_EQUILIBRIUM && eqSteps.length > 0) {
+                  budgets.clear();
+                  for (int st : eqSteps) {
+                    budgets.add(new long[] {st, -1});
+                  }
+                }
                 for (long[] budget : budgets) {
                   long steps = budget[0];
-                  if (m == Method.SHEAF_EQUILIBRIUM && eqSteps > 0) {
-                    steps = eqSteps;
-                  }
                   boolean euler = m == Method.SHEAF;
                   // dt matters for the Euler dynamics, and for the others only through T / dt
                   Double dtCol = euler || budget[1] >= 0 && m != Method.SHEAF_EQUILIBRIUM ? dt : null;
@@ -528,25 +554,40 @@ public final class TrainSweepJob implements Job {
                         default -> null;
                       };
                       Double betaCol = m.isSheaf() ? (Double.isNaN(beta) ? 1.0 / n : beta) : null;
-                      for (long seed : seedList) {
-                        String key = String.join("|", task, Arrays.toString(w), m.id(), String.valueOf(n),
-                            String.valueOf(betaCol), String.valueOf(dtCol), String.valueOf(steps), loss,
-                            reg.toString(), String.valueOf(lr), String.valueOf(seed));
-                        if (!seen.add(key)) {
-                          continue; // an axis that does not apply to this method
+                      List<Object[]> variants = new ArrayList<>(); // {outer dt, step control} of sheaf_equilibrium
+                      if (m == Method.SHEAF_EQUILIBRIUM) {
+                        for (double od : outerDts) {
+                          for (String c : controls) {
+                            variants.add(new Object[] {od, c});
+                          }
                         }
-                        int idx = trials.size();
-                        String id = String.format(Locale.ROOT, "t%03d-%s-%s-%s-s%d", idx, task,
-                            String.join("x", Arrays.stream(w).mapToObj(String::valueOf).toList()), m.id(), seed);
-                        Trial t = new Trial(idx, id, task, w.clone(), m.id(), seed, betaCol, n, dtCol, steps, tCol,
-                            loss, reg.lambda(), reg.mu(), reg.anchor(), lr);
-                        try {
-                          t.spec(settings, kind, settings.curveEvery()).checkDims(kind, inDim, outDim, n);
-                        } catch (IllegalArgumentException e) {
-                          throw new ConfigException("trial " + id + ": " + e.getMessage(), e);
+                      } else {
+                        variants.add(new Object[] {null, null});
+                      }
+                      for (Object[] variant : variants) {
+                        Double outerCol = (Double) variant[0];
+                        String control = (String) variant[1];
+                        for (long seed : seedList) {
+                          String key = String.join("|", task, Arrays.toString(w), m.id(), String.valueOf(n),
+                              String.valueOf(betaCol), String.valueOf(dtCol), String.valueOf(steps), loss,
+                              reg.toString(), String.valueOf(lr), String.valueOf(outerCol), String.valueOf(control),
+                              String.valueOf(seed));
+                          if (!seen.add(key)) {
+                            continue; // an axis that does not apply to this method
+                          }
+                          int idx = trials.size();
+                          String id = String.format(Locale.ROOT, "t%03d-%s-%s-%s-s%d", idx, task,
+                              String.join("x", Arrays.stream(w).mapToObj(String::valueOf).toList()), m.id(), seed);
+                          Trial t = new Trial(idx, id, task, w.clone(), m.id(), seed, betaCol, n, dtCol, steps, tCol,
+                              loss, reg.lambda(), reg.mu(), reg.anchor(), lr, outerCol, control);
+                          try {
+                            t.spec(settings, kind, settings.curveEvery()).checkDims(kind, inDim, outDim, n);
+                          } catch (IllegalArgumentException e) {
+                            throw new ConfigException("trial " + id + ": " + e.getMessage(), e);
+                          }
+                          trials.add(t);
+                          maxSteps = Math.max(maxSteps, steps);
                         }
-                        trials.add(t);
-                        maxSteps = Math.max(maxSteps, steps);
                       }
                     }
                   }

@@ -33,11 +33,13 @@ public final class TrainTables {
       .add("steps", DataTypes.LongType, false)
       .add("integration_time", DataTypes.DoubleType, true)
       .add("loss", DataTypes.StringType, false)
-      .add("regularisation", DataTypes.StringType, false);
+      .add("regularisation", DataTypes.StringType, false)
+      .add("outer_dt", DataTypes.DoubleType, true)
+      .add("step_control", DataTypes.StringType, true);
 
   static Object[] keyValues(Trial t) {
     return new Object[] {t.id(), t.task(), t.widths(), t.method(), t.seed(), t.nTrain(), t.beta(), t.betaM(),
-        t.dt(), t.steps(), t.integrationTime(), t.loss(), t.regularisationId()};
+        t.dt(), t.steps(), t.integrationTime(), t.loss(), t.regularisationId(), t.outerDt(), t.stepControl()};
   }
 
   private static StructType keyed(StructType own) {

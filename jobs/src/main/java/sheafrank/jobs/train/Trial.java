@@ -21,10 +21,13 @@ import sheafrank.train.TrainSpec;
  *     integration time, defined the matched step count (null when the steps were given directly)
  * @param steps Euler steps, outer steps (sheaf_equilibrium), GD epochs or Adam epochs
  * @param integrationTime T = dt * steps for the Euler dynamics (null otherwise)
+ * @param outerDt sheaf_equilibrium: the (initial) outer step; null for the other methods
+ * @param stepControl sheaf_equilibrium: "armijo" (step-size control) or "fixed"; null otherwise
  */
 public record Trial(int index, String id, String task, int[] widths, String method, long seed,
     Double beta, int nTrain, Double dt, long steps, Double integrationTime, String loss,
-    double lambda, double mu, String anchor, Double lr) implements Serializable {
+    double lambda, double mu, String anchor, Double lr, Double outerDt, String stepControl)
+    implements Serializable {
 
   Method methodEnum() {
     return Method.parse(method);
@@ -74,7 +77,7 @@ public record Trial(int index, String id, String task, int[] widths, String meth
       b.batchSize(s.adamBatchSize());
     }
     if (m == Method.SHEAF_EQUILIBRIUM) {
-      b.outerDt(s.outerDt()).adaptiveOuterStep(s.adaptiveOuterStep());
+      b.outerDt(outerDt).adaptiveOuterStep("armijo".equals(stepControl));
     }
     if (s.initialWeights() != null) {
       b.initialWeights(s.initialWeights());
