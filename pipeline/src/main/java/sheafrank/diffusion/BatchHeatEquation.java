@@ -139,12 +139,16 @@ public final class BatchHeatEquation {
       int nout = layout.width(l + 1);
       int zo = layout.zOffset(l);
       if (l == 0) {
-        for (int i = 0; i < nout; i++) {
-          double[] r = rw[i];
-          double[] z = st[zo + i];
-          double[] f = firstAffine[i];
-          for (int s = 0; s < b; s++) {
-            r[s] = z[s] - f[s];
+        // Hidden layer 1 forms z1 - (W1 x + b1) inside its update pass; only a network without
+        // hidden layers needs the residual here.
+        if (depth == 1) {
+          for (int i = 0; i < nout; i++) {
+            double[] r = rw[i];
+            double[] z = st[zo + i];
+            double[] f = firstAffine[i];
+            for (int s = 0; s < b; s++) {
+              r[s] = z[s] - f[s];
+            }
           }
         }
       } else {
@@ -194,15 +198,27 @@ public final class BatchHeatEquation {
       for (int i = 0; i < n; i++) {
         double[] z = st[zo + i];
         double[] a = st[ao + i];
-        double[] r = rw[edge + i];
         double[] g = u[hiddenRow + i];
-        for (int s = 0; s < b; s++) {
-          double zv = z[s];
-          double av = a[s];
-          double mask = activeMask(zv);
-          double q = av - mask * zv;
-          z[s] = zv - h * (r[s] - mask * q);
-          a[s] = av - h * (q - g[s]);
+        if (l == 0) {
+          double[] f = firstAffine[i];
+          for (int s = 0; s < b; s++) {
+            double zv = z[s];
+            double av = a[s];
+            double mask = activeMask(zv);
+            double q = av - mask * zv;
+            z[s] = zv - h * ((zv - f[s]) - mask * q);
+            a[s] = av - h * (q - g[s]);
+          }
+        } else {
+          double[] r = rw[edge + i];
+          for (int s = 0; s < b; s++) {
+            double zv = z[s];
+            double av = a[s];
+            double mask = activeMask(zv);
+            double q = av - mask * zv;
+            z[s] = zv - h * (r[s] - mask * q);
+            a[s] = av - h * (q - g[s]);
+          }
         }
       }
       hiddenRow += n;
