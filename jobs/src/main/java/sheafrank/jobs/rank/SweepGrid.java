@@ -76,6 +76,13 @@ public final class SweepGrid {
     boolean anyK = false;
     boolean anyMu = false;
     for (String t : keys.init()) {
+      checkPlaceholders(t);
+      try {
+        // the template itself must parse (with neutral values of the swept parameters)
+        WeightInit.parse(t.replace("{k}", "0").replace("{mu}", "0"));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("config key 'init': " + e.getMessage());
+      }
       anyK |= t.contains("{k}");
       anyMu |= t.contains("{mu}");
     }
