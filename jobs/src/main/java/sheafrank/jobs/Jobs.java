@@ -6,6 +6,7 @@ import java.util.Map;
 import sheafrank.jobs.core.ConfigException;
 import sheafrank.jobs.core.Job;
 import sheafrank.jobs.bench.BenchJob;
+import sheafrank.jobs.rank.RankSweepJob;
 import sheafrank.jobs.sheaf.SheafInferenceJob;
 
 /** Every job the launcher knows, by config name. */
@@ -13,7 +14,7 @@ public final class Jobs {
   private Jobs() {}
 
   public static List<Job> all() {
-    return List.of(new SheafInferenceJob(), new BenchJob());
+    return List.of(new SheafInferenceJob(), new RankSweepJob(), new BenchJob());
   }
 
   public static Job byName(String name) {
