@@ -315,14 +315,20 @@ public final class SweepGrid {
    * The upper bound on the minimum rank over R^m that the weight signs guarantee (seed 003 §3.2):
    * for rankselect(k) over a strictly positive base, min{k, n1 - k, m} (k units active on the
    * positive orthant, n1 - k on the negative one; deeper ranks cannot exceed layer 1's); for a
-   * strictly positive scheme, 0 (the negative orthant switches every unit off). Null otherwise.
+   * scheme whose first-layer weights all have one sign (strictly positive schemes, uniform(lo, hi)
+   * with hi &lt;= 0, Dale with k = 0 or k = m), 0: one closed orthant switches every unit off
+   * (seed 003 §3.2, "sampling the weights from [-1, 0]"). Null otherwise.
    */
   static Integer rankBound(WeightInit init, int[] widths) {
     if (init instanceof WeightInit.RankSelect rs && rs.base().strictlyPositive()) {
       return Math.min(Math.min(rs.k(), widths[1] - rs.k()), widths[0]);
     }
-    if (init.strictlyPositive()) {
-      return 0;
+    boolean positive = init.strictlyPositive()
+        || init instanceof WeightInit.Dale d && d.k() >= widths[0]; // every input excites
+    boolean nonPositive = init instanceof WeightInit.Uniform u && u.hi() <= 0
+        || init instanceof WeightInit.Dale d && d.k() == 0; // every input inhibits
+    if (positive || nonPositive) {
+      return 0; // the negative (resp. positive) orthant switches every first-layer unit off
     }
     return null;
   }
