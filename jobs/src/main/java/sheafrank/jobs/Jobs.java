@@ -6,6 +6,7 @@ import java.util.Map;
 import sheafrank.jobs.core.ConfigException;
 import sheafrank.jobs.core.Job;
 import sheafrank.jobs.bench.BenchJob;
+import sheafrank.jobs.sheaf.ModelImportJob;
 import sheafrank.jobs.sheaf.SheafInferenceJob;
 import sheafrank.jobs.sheaf.SheafPinningJob;
 import sheafrank.jobs.sheaf.SheafSpectrumJob;
@@ -15,7 +16,7 @@ public final class Jobs {
   private Jobs() {}
 
   public static List<Job> all() {
-    return List.of(new SheafInferenceJob(), new SheafPinningJob(), new SheafSpectrumJob(), new BenchJob());
+    return List.of(new SheafInferenceJob(), new SheafPinningJob(), new SheafSpectrumJob(), new ModelImportJob(), new BenchJob());
   }
 
   public static Job byName(String name) {
