@@ -1,13 +1,8 @@
 package sheafrank.jobs.sheaf;
 
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.stddev_samp;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,6 +24,7 @@ import sheafrank.jobs.core.JobContext;
 import sheafrank.jobs.core.NetworkParams;
 import sheafrank.jobs.core.Param;
 import sheafrank.jobs.core.Param.Type;
+import sheafrank.jobs.core.SortedStats;
 import sheafrank.jobs.core.Spec;
 import sheafrank.net.Mlp;
 import sheafrank.pinning.ExactSolver;
@@ -109,7 +105,7 @@ public final class SheafPinningJob implements Job {
             + "discord_total, is_global_section, distance_to_forward, changed_units, changed_count, surface_units, "
             + "sliding_units, iterations, euler_status, euler_steps, exact_vs_euler, status, message",
         "pinning_discord: sample_id, edge, kind, layer, discord",
-        "pinning_discord_summary: edge, kind, layer, samples, mean, std, min, max (converged samples; "
+        "pinning_discord_summary: edge, kind, layer, samples, mean, std, min, max, median (converged samples; "
             + "rows 'total' = sum of d_e and 'energy' = R, whose mean is the sheaf loss L(theta))",
         "pinning_values (details.count): sample_id, coordinate, stalk, layer, neuron, pin, value, forward_value, euler_value",
         "pinning_spectrum (details.count): sample_id, free_dim, eigenvalues, lambda_1, lambda_max, condition",
@@ -176,16 +172,17 @@ public final class SheafPinningJob implements Job {
       ctx.write("pinning_equilibria", all.select(columns(EQUILIBRIA)));
       ctx.write("pinning_discord", exploded(all, "discord"));
       Dataset<Row> ok = all.filter(col("status").equalTo("converged"));
-      Dataset<Row> perEdge = ok.select(col("sample_id"), explode(col("discord")).as("d")).select("d.*")
-          .groupBy("edge_index", "edge", "kind", "layer").agg(count(lit(1)).as("samples"), avg("discord").as("mean"),
-              stddev_samp("discord").as("std"), min("discord").as("min"), max("discord").as("max"));
+      Dataset<Row> perEdge = ok.select(col("sample_id"), explode(col("discord")).as("d"))
+          .select(col("d.edge_index"), col("d.edge"), col("d.kind"), col("d.layer"), col("d.discord").as("v"));
       Dataset<Row> totals = ok.select(lit(1000).as("edge_index"), lit("total").as("edge"), lit("total").as("kind"),
               lit(null).cast(DataTypes.IntegerType).as("layer"), col("discord_total").as("v"))
           .union(ok.select(lit(1001).as("edge_index"), lit("energy").as("edge"), lit("energy").as("kind"),
-              lit(null).cast(DataTypes.IntegerType).as("layer"), col("energy").as("v")))
-          .groupBy("edge_index", "edge", "kind", "layer").agg(count(lit(1)).as("samples"), avg("v").as("mean"),
-              stddev_samp("v").as("std"), min("v").as("min"), max("v").as("max"));
-      ctx.write("pinning_discord_summary", perEdge.union(totals).orderBy("edge_index").drop("edge_index").coalesce(1));
+              lit(null).cast(DataTypes.IntegerType).as("layer"), col("energy").as("v")));
+      Dataset<Row> summary = SortedStats.summarise(perEdge.union(totals),
+              new String[] {"edge_index", "edge", "kind", "layer"}, new String[] {"v"}, new String[] {""})
+          .select(col("edge_index"), col("edge"), col("kind"), col("layer"), col("count").as("samples"), col("mean"),
+              col("std"), col("min"), col("max"), col("median"));
+      ctx.write("pinning_discord_summary", summary.orderBy("edge_index").drop("edge_index").coalesce(1));
       if (s.details() > 0) {
         ctx.write("pinning_values", exploded(all, "values"));
         ctx.write("pinning_spectrum", exploded(all, "spectrum"));

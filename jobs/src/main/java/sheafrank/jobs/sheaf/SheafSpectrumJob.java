@@ -1,15 +1,12 @@
 package sheafrank.jobs.sheaf;
 
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.stddev_samp;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,6 +30,7 @@ import sheafrank.jobs.core.JobContext;
 import sheafrank.jobs.core.NetworkParams;
 import sheafrank.jobs.core.Param;
 import sheafrank.jobs.core.Param.Type;
+import sheafrank.jobs.core.SortedStats;
 import sheafrank.jobs.core.Spec;
 import sheafrank.net.Mlp;
 import sheafrank.net.OutputActivation;
@@ -212,21 +210,20 @@ public final class SheafSpectrumJob implements Job {
       Dataset<Row> cosMed = ctx.readStaged("spectrum_cosine").groupBy("network_id")
           .agg(expr("percentile(CASE WHEN eigenvector = 'fiedler' THEN abs_cosine END, 0.5)").as("fiedler_cosine_median"),
               expr("percentile(CASE WHEN eigenvector = 'lambda_max' THEN abs_cosine END, 0.5)").as("top_cosine_median"));
-      Dataset<Row> summary = samples.groupBy("network_id")
-          .agg(first("architecture").as("architecture"), first("init_seed", true).as("init_seed"),
-              count(lit(1)).as("inputs"), expr("percentile(lambda_1, 0.5)").as("lambda1_median"),
-              stddev_samp("lambda_1").as("lambda1_std"), avg("lambda_1").as("lambda1_mean"),
-              min("lambda_1").as("lambda1_min"), max("lambda_1").as("lambda1_max"),
-              expr("percentile(lambda_1, 0.25)").as("lambda1_q25"), expr("percentile(lambda_1, 0.75)").as("lambda1_q75"),
-              expr("percentile(lambda_max, 0.5)").as("lambda_max_median"),
-              expr("percentile(condition, 0.5)").as("condition_median"),
-              avg("fiedler_output_energy").as("fiedler_output_energy_mean"))
+      Dataset<Row> summary = SortedStats.summarise(samples, new String[] {"network_id", "architecture", "init_seed"},
+              new String[] {"lambda_1", "lambda_max", "condition", "fiedler_output_energy"},
+              new String[] {"lambda1_", "lambda_max_", "condition_", "fiedler_output_energy_"})
           .join(cosMed, new String[] {"network_id"}, "left")
+          .select(col("network_id"), col("architecture"), col("init_seed"), col("lambda1_count").as("inputs"),
+              col("lambda1_median"), col("lambda1_std"), col("lambda1_mean"), col("lambda1_min"), col("lambda1_max"),
+              col("lambda1_q25"), col("lambda1_q75"), col("lambda_max_median"), col("condition_median"),
+              col("fiedler_output_energy_mean"), col("fiedler_cosine_median"), col("top_cosine_median"))
           .orderBy("network_id");
       ctx.write("spectrum_summary", summary.coalesce(1));
       Dataset<Row> perNet = ctx.readStaged("spectrum_summary");
-      Dataset<Row> pooled = samples.groupBy("architecture").agg(expr("percentile(lambda_1, 0.5)").as("lambda1_pooled_median"),
-          stddev_samp("lambda_1").as("lambda1_pooled_std"));
+      Dataset<Row> pooled = SortedStats.summarise(samples, new String[] {"architecture"}, new String[] {"lambda_1"},
+              new String[] {"p_"})
+          .select(col("architecture"), col("p_median").as("lambda1_pooled_median"), col("p_std").as("lambda1_pooled_std"));
       Dataset<Row> archs = perNet.groupBy("architecture")
           .agg(min("network_id").as("first_network"), count(lit(1)).as("networks"),
               expr("percentile(lambda1_median, 0.5)").as("lambda1_median"),
