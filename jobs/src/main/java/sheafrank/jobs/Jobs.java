@@ -11,6 +11,7 @@ import sheafrank.jobs.sheaf.ModelImportJob;
 import sheafrank.jobs.sheaf.SheafInferenceJob;
 import sheafrank.jobs.sheaf.SheafPinningJob;
 import sheafrank.jobs.sheaf.SheafSpectrumJob;
+import sheafrank.jobs.train.TrainSweepJob;
 
 /** Every job the launcher knows, by config name. */
 public final class Jobs {
@@ -18,7 +19,7 @@ public final class Jobs {
 
   public static List<Job> all() {
     return List.of(new SheafInferenceJob(), new SheafPinningJob(), new SheafSpectrumJob(),
-        new ModelImportJob(), new RankSweepJob(), new BenchJob());
+        new ModelImportJob(), new TrainSweepJob(), new RankSweepJob(), new BenchJob());
   }
 
   public static Job byName(String name) {
