@@ -137,7 +137,7 @@ public final class Main {
       throw new ConfigException("config " + inv.config() + " must name its job: job = NAME");
     }
     Job job = Jobs.byName((String) jobName);
-    Spec spec = Spec.validate(job.name(), Params.all(job), raw);
+    Spec spec = job.resolve(Spec.validate(job.name(), Params.all(job), raw));
     job.validate(spec);
     checkWritable(inv.out());
     return new Prepared(job, spec);

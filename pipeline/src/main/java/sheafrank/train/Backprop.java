@@ -87,18 +87,15 @@ final class Backprop {
     double[][] prev = x;
     for (int l = 0; l < depth; l++) {
       int nout = n[l + 1];
-      for (int i = 0; i < nout; i++) {
-        Kernels.affineRow(w[l], b[l], i, n[l], prev, count, z[l][i]);
-      }
       if (l < depth - 1) {
         for (int i = 0; i < nout; i++) {
-          double[] zi = z[l][i];
-          double[] ai = a[l][i];
-          for (int s = 0; s < count; s++) {
-            ai[s] = Math.max(zi[s], 0.0);
-          }
+          Kernels.affineRowRelu(w[l], b[l], i, n[l], prev, count, z[l][i], a[l][i]);
         }
         prev = a[l];
+      } else {
+        for (int i = 0; i < nout; i++) {
+          Kernels.affineRow(w[l], b[l], i, n[l], prev, count, z[l][i]);
+        }
       }
     }
     // loss and dL/dz at the output
@@ -189,25 +186,34 @@ final class Backprop {
         // delta_{l-1} = (W_l^T delta_l) * 1[z_{l-1} > 0]
         double[] wl = w[l];
         double[][] dl = d[l];
-        double[][] zp = z[l - 1];
         double[][] dp = d[l - 1];
+        double[][] ap = a[l - 1];
         for (int j = 0; j < nin; j++) {
+          // 1[z > 0] = 1[a > 0] = min(a 2^1200, 1) for a = relu(z) >= 0
           double[] t = dp[j];
           double w0 = wl[j];
           double[] d0 = dl[0];
+          double[] aj = ap[j];
+          if (nout == 1) {
+            for (int s = 0; s < count; s++) {
+              t[s] = (w0 * d0[s]) * Math.min(aj[s] * Kernels.BIG * Kernels.BIG, 1.0);
+            }
+            continue;
+          }
           for (int s = 0; s < count; s++) {
             t[s] = w0 * d0[s];
           }
-          for (int i = 1; i < nout; i++) {
+          for (int i = 1; i < nout - 1; i++) {
             double wij = wl[i * nin + j];
             double[] di = dl[i];
             for (int s = 0; s < count; s++) {
               t[s] += wij * di[s];
             }
           }
-          double[] zj = zp[j];
+          double wl1 = wl[(nout - 1) * nin + j];
+          double[] dlast = dl[nout - 1];
           for (int s = 0; s < count; s++) {
-            t[s] *= Math.min(Math.max(zj[s] * Kernels.BIG * Kernels.BIG, 0.0), 1.0);
+            t[s] = (t[s] + wl1 * dlast[s]) * Math.min(aj[s] * Kernels.BIG * Kernels.BIG, 1.0);
           }
         }
       }

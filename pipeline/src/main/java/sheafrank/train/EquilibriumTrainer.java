@@ -20,8 +20,10 @@ package sheafrank.train;
  * {@code theta - beta dt grad} accepted when L lies below the largest of the last ten accepted
  * values by at least {@code 1e-4 beta dt |grad L|^2} (non-monotone Armijo test, Grippo-Lampariello-
  * Lucidi: L jumps a little where activation patterns switch, which a monotone test would mistake
- * for overshooting); then dt grows by 1.25 (up to 64 times the initial outerDt), otherwise the
- * step is undone and dt halves. Every step (accepted or not) costs one solve. The cochain therefore needs no integration at all, and the
+ * for overshooting); then dt grows by 1.25 (up to maxOuterDt, default 8 outerDt), otherwise the
+ * step is undone and dt halves. Every step (accepted or not) costs one solve. The cap matters: L is
+ * not coercive (§5.3), and it can also be lowered by inflating the downstream weights (K grows,
+ * R = 1/2 e^T (I + K)^-1 e shrinks) while the forward error grows, which unbounded steps find. The cochain therefore needs no integration at all, and the
  * outer step is limited only by the curvature of L(theta), not by the stiffness of the cochain.
  */
 public final class EquilibriumTrainer extends Trainer {
@@ -92,7 +94,7 @@ public final class EquilibriumTrainer extends Trainer {
     this.beta = spec.beta(train.n());
     this.dt = spec.outerDt();
     this.adaptive = spec.adaptiveOuterStep();
-    this.maxDt = 64 * spec.outerDt();
+    this.maxDt = Math.max(spec.outerDt(), spec.maxOuterDt());
     this.wAcc = GradientDescentTrainer.copy(w);
     this.bAcc = GradientDescentTrainer.copy(b);
     this.gWAcc = GradientDescentTrainer.copy(gW);

@@ -235,6 +235,50 @@ final class Kernels {
     }
   }
 
+  /** {@link #affineRow} followed by the ReLU, in one pass: z = W p + b (row i), a = max(z, 0). */
+  static void affineRowRelu(double[] w, double[] b, int i, int nin, double[][] p, int n,
+      double[] z, double[] a) {
+    int wb = i * nin;
+    double bi = b[i];
+    double w0 = w[wb];
+    double[] p0 = p[0];
+    if (nin == 2) {
+      double w1 = w[wb + 1];
+      double[] p1 = p[1];
+      for (int s = 0; s < n; s++) {
+        double v = (bi + w0 * p0[s]) + w1 * p1[s];
+        z[s] = v;
+        a[s] = Math.max(v, 0.0);
+      }
+      return;
+    }
+    if (nin == 1) {
+      for (int s = 0; s < n; s++) {
+        double v = bi + w0 * p0[s];
+        z[s] = v;
+        a[s] = Math.max(v, 0.0);
+      }
+      return;
+    }
+    for (int s = 0; s < n; s++) {
+      z[s] = bi + w0 * p0[s];
+    }
+    for (int j = 1; j < nin - 1; j++) {
+      double wj = w[wb + j];
+      double[] pj = p[j];
+      for (int s = 0; s < n; s++) {
+        z[s] += wj * pj[s];
+      }
+    }
+    double wl = w[wb + nin - 1];
+    double[] pl = p[nin - 1];
+    for (int s = 0; s < n; s++) {
+      double v = z[s] + wl * pl[s];
+      z[s] = v;
+      a[s] = Math.max(v, 0.0);
+    }
+  }
+
   /**
    * Residual row i of a weight edge: {@code out[s] = z[s] - (b_i + sum_j W[i,j] p[j][s])}, the
    * affine part summed left to right from the bias exactly as

@@ -37,6 +37,8 @@ public final class TrainSpec {
   private final double outerDt;
   private final int patternIterations;
   private final boolean adaptiveOuterStep;
+  private final double maxOuterDt;
+  private final double explosionFactor;
   private final double lr;
   private final int batchSize;
   private final double adamBeta1;
@@ -65,6 +67,8 @@ public final class TrainSpec {
     outerDt = b.outerDt;
     patternIterations = b.patternIterations;
     adaptiveOuterStep = b.adaptiveOuterStep;
+    maxOuterDt = b.maxOuterDt;
+    explosionFactor = b.explosionFactor;
     lr = b.lr;
     batchSize = b.batchSize;
     adamBeta1 = b.adamBeta1;
@@ -97,6 +101,8 @@ public final class TrainSpec {
     b.outerDt = outerDt;
     b.patternIterations = patternIterations;
     b.adaptiveOuterStep = adaptiveOuterStep;
+    b.maxOuterDt = maxOuterDt;
+    b.explosionFactor = explosionFactor;
     b.lr = lr;
     b.batchSize = batchSize;
     b.adamBeta1 = adamBeta1;
@@ -128,6 +134,8 @@ public final class TrainSpec {
     private double outerDt = Double.NaN;
     private int patternIterations = 1;
     private boolean adaptiveOuterStep = true;
+    private double maxOuterDt = Double.NaN;
+    private double explosionFactor = 1e4;
     private double lr = Double.NaN;
     private int batchSize = 64;
     private double adamBeta1 = 0.9;
@@ -217,6 +225,21 @@ public final class TrainSpec {
     /** SHEAF_EQUILIBRIUM: Armijo step-size control of the outer step (default true). */
     public Builder adaptiveOuterStep(boolean v) {
       adaptiveOuterStep = v;
+      return this;
+    }
+
+    /** SHEAF_EQUILIBRIUM: largest outer step the control may reach (default 8 outerDt). */
+    public Builder maxOuterDt(double v) {
+      maxOuterDt = v;
+      return this;
+    }
+
+    /**
+     * A recorded training loss above this factor times the initial one marks the run DIVERGED
+     * (loss explosion), besides the absolute {@link #divergenceThreshold}.
+     */
+    public Builder explosionFactor(double v) {
+      explosionFactor = v;
       return this;
     }
 
@@ -311,6 +334,12 @@ public final class TrainSpec {
         throw new IllegalArgumentException("checkEvery must be >= 1, got " + checkEvery);
       }
       positive(divergenceThreshold, "divergence threshold");
+      if (!(explosionFactor > 1)) {
+        throw new IllegalArgumentException("explosion factor must be > 1, got " + explosionFactor);
+      }
+      if (!Double.isNaN(maxOuterDt)) {
+        positive(maxOuterDt, "maxOuterDt");
+      }
       if (initialWeights != null && !Arrays.equals(initialWeights.widths(), widths)) {
         throw new IllegalArgumentException(
             "initial weights have widths " + Arrays.toString(initialWeights.widths())
@@ -434,6 +463,14 @@ public final class TrainSpec {
 
   public boolean adaptiveOuterStep() {
     return adaptiveOuterStep;
+  }
+
+  public double maxOuterDt() {
+    return Double.isNaN(maxOuterDt) ? 8 * outerDt() : maxOuterDt;
+  }
+
+  public double explosionFactor() {
+    return explosionFactor;
   }
 
   /**

@@ -11,8 +11,9 @@ import sheafrank.net.Mlp;
  *
  * <p>Divergence never throws: every {@link TrainSpec#checkEvery()} steps the weights (and, for the
  * Euler dynamics, the cochain) are checked for NaN/infinity or magnitudes beyond
- * {@link TrainSpec#divergenceThreshold()}, and every curve point checks the loss likewise; a failed
- * check stops the run with status DIVERGED and the step.
+ * {@link TrainSpec#divergenceThreshold()}, and every curve point checks the loss likewise (also
+ * against {@link TrainSpec#explosionFactor()} times the initial loss); a failed check stops the run
+ * with status DIVERGED and the step.
  */
 public abstract class Trainer {
   protected final TrainSpec spec;
@@ -28,6 +29,7 @@ public abstract class Trainer {
   private long divergedAt = -1;
   private String message = "";
   private Mlp lastHealthy;
+  private double initialLoss = Double.NaN;
 
   protected Trainer(TrainSpec spec, TaskKind kind, Samples train, Samples test) {
     spec.validate(kind, train, test);
@@ -199,6 +201,12 @@ public abstract class Trainer {
     double loss = e[0].loss();
     if (!Double.isFinite(loss) || loss > spec.divergenceThreshold()) {
       markDiverged("training loss " + loss);
+      return;
+    }
+    if (Double.isNaN(initialLoss)) {
+      initialLoss = loss;
+    } else if (loss > spec.explosionFactor() * initialLoss) {
+      markDiverged("training loss " + loss + " exceeds " + spec.explosionFactor() + " times the initial " + initialLoss);
       return;
     }
     CurvePoint p = new CurvePoint(step, loss, e[1].loss(), e[0].accuracy(), e[1].accuracy(), seconds);

@@ -35,6 +35,9 @@ public final class Integrators {
     TrainResult e = Trainer.create(euler, d.kind(), d.train(), d.test()).run(null);
     double target = e.test().loss();
     System.out.println("| method | (initial) dt | steps | T | train loss | test loss | Mflop | seconds | reaches Euler's final test loss at |");
+    if (e.diverged() || eulerSteps == 0) {
+      target = Double.NEGATIVE_INFINITY;
+    }
     System.out.println("|---|---|---|---|---|---|---|---|---|");
     print("euler", euler.dt(), euler.dt() * e.steps(), e, e.flops() / e.steps(), target);
     for (String p : eq) {
@@ -43,12 +46,14 @@ public final class Integrators {
       double odt = Double.parseDouble(q[1]);
       long steps = Long.parseLong(q[2]);
       int pits = 1;
+      double cap = q.length > 3 ? Double.parseDouble(q[3]) : 8;
       TrainSpec spec = TrainSpec.builder(Method.SHEAF_EQUILIBRIUM, widths, steps).outerDt(odt)
-          .adaptiveOuterStep(adaptive).patternIterations(pits).curveEvery(Math.max(1, steps / 100)).build();
+          .adaptiveOuterStep(adaptive).maxOuterDt(cap * odt).patternIterations(pits)
+          .curveEvery(Math.max(1, steps / 100)).build();
       Trainer t = Trainer.create(spec, d.kind(), d.train(), d.test());
       TrainResult r = t.run(null);
       EquilibriumTrainer et = (EquilibriumTrainer) t;
-      print(adaptive ? "equilibrium, adaptive" : "equilibrium, fixed", odt, et.integrationTime(), r,
+      print(adaptive ? "equilibrium, adaptive (max dt " + cap * odt + ")" : "equilibrium, fixed", odt, et.integrationTime(), r,
           r.flops() / Math.max(1, r.steps()), target);
     }
   }
@@ -61,7 +66,8 @@ public final class Integrators {
         break;
       }
     }
-    System.out.println(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %.4f | %.4f | %.0f | %.2f | %s |",
-        name, dt, r.steps(), time, r.train().loss(), r.test().loss(), r.flops() / 1e6, r.seconds(), reach));
+    String status = r.diverged() ? " (diverged: " + r.message() + ")" : "";
+    System.out.println(String.format(Locale.ROOT, "| %s%s | %s | %d | %.0f | %.4f | %.4f | %.0f | %.2f | %s |",
+        name, status, dt, r.steps(), time, r.train().loss(), r.test().loss(), r.flops() / 1e6, r.seconds(), reach));
   }
 }

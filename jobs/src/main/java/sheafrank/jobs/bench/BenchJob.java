@@ -63,6 +63,11 @@ public final class BenchJob implements Job {
   }
 
   @Override
+  public Spec resolve(Spec spec) {
+    return NetworkParams.resolve(spec);
+  }
+
+  @Override
   public void validate(Spec spec) {
     NetworkParams.validate(spec);
   }

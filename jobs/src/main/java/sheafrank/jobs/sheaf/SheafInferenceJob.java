@@ -99,6 +99,11 @@ public final class SheafInferenceJob implements Job {
   }
 
   @Override
+  public Spec resolve(Spec spec) {
+    return NetworkParams.resolve(spec);
+  }
+
+  @Override
   public void validate(Spec spec) {
     NetworkParams.validate(spec);
     if (!(spec.getDouble("inputs.low") < spec.getDouble("inputs.high"))) {
