@@ -185,12 +185,20 @@ public final class RankSweepJob implements Job {
     System.out.printf(Locale.ROOT, "rank-sweep: %d evaluations in %.2f s: %.0f evaluations/s%n",
         evaluations, sec, evaluations / sec);
 
-    Dataset<Row> staged = ctx.readStaged("rank_networks");
+    // One row per (setting, layer): small by construction, so the summary comes to the driver once
+    // (it also gives the failure count) and is written from there.
     String view = "rank_networks_" + ctx.runId().replaceAll("[^A-Za-z0-9]", "_");
-    staged.createOrReplaceTempView(view);
-    ctx.write("rank_settings", ctx.spark().sql(RankTables.settingsSql(view)).coalesce(1));
+    ctx.readStaged("rank_networks").createOrReplaceTempView(view);
+    Dataset<Row> summary = ctx.spark().sql(RankTables.settingsSql(view));
+    List<Row> settingRows = summary.collectAsList();
     ctx.spark().catalog().dropTempView(view);
-    long failed = staged.filter("status <> 'ok' AND layer = 1").count();
+    ctx.write("rank_settings", ctx.spark().createDataFrame(settingRows, summary.schema()).coalesce(1));
+    long failed = 0;
+    for (Row r : settingRows) {
+      if (r.<Integer>getAs("layer") == 1) {
+        failed += r.<Long>getAs("failed_networks");
+      }
+    }
 
     if (spec.getBool("points.record")) {
       Dataset<Row> points = ctx.spark().range(0, units, 1, parts).flatMap(
