@@ -69,7 +69,7 @@ class TrainSweepJobTest {
    */
   @Test
   void tablesDoNotDependOnPartitioning(@TempDir Path dir) {
-    String[] small = {"tasks=[paraboloid, blobs]", "hidden_layers=[1]", "steps=[300]", "curve.every=100",
+    String[] small = {"tasks=[paraboloid, blobs]", "hidden_layers=[1]", "steps=[200]", "curve.every=100",
         "grid.size=4", "diagnostics.spectra=true", "diagnostics.discord=true", "diagnostics.every=100",
         "diagnostics.stages=[0, 200]", "diagnostics.inputs=4", "models.snapshots=true", "n_train=[40]", "n_test=20"};
     Result a = run(dir.resolve("a"), JobTestSupport.concat(small, "partitions=1"));
@@ -83,14 +83,14 @@ class TrainSweepJobTest {
       assertEquals(x, rows(dir.resolve("b"), t), t);
     }
     assertEquals(4, rows(dir.resolve("a"), "trials").size());
-    // 4 curve points per trial (0, 100, 200, 300); spectra at 0, 100, 200, 300 (every 100)
-    assertEquals(16, rows(dir.resolve("a"), "loss_curves").size());
-    assertEquals(16, rows(dir.resolve("a"), "spectra_during_training").size());
+    // 3 curve points per trial (0, 100, 200); spectra at 0, 100, 200 (every 100)
+    assertEquals(12, rows(dir.resolve("a"), "loss_curves").size());
+    assertEquals(12, rows(dir.resolve("a"), "spectra_during_training").size());
     // final weights and the two stage snapshots of each trial, one row per layer
     assertEquals(4 * 3 * 2, rows(dir.resolve("a"), "models").size());
     assertEquals(4 * 16, rows(dir.resolve("a"), "grid").size());
-    // Table 3 layout: per stage W1, R1, W2, out and total for every trial
-    assertEquals(4 * 2 * 5, rows(dir.resolve("a"), "pinned_discord_summary").size());
+    // Table 3 layout: per stage W1, R1, W2, out, total and total_internal for every trial
+    assertEquals(4 * 2 * 6, rows(dir.resolve("a"), "pinned_discord_summary").size());
   }
 
   @Test
@@ -155,7 +155,7 @@ class TrainSweepJobTest {
   /** A tiny Table 1: every task, both methods reduce the training loss. */
   @Test
   void tinyTable1BothMethodsLearn(@TempDir Path dir) {
-    Result r = run(dir, "hidden_layers=[1]", "steps=[600]", "curve.every=200");
+    Result r = run(dir, "hidden_layers=[1]", "steps=[600]", "curve.every=200", "n_train=[100]", "n_test=40");
     assertEquals(0, r.code(), r.err());
     List<Row> rows = query(dir, "trials", "true");
     assertEquals(8, rows.size());

@@ -327,16 +327,26 @@ final class TrialRunner {
         return;
       }
       Discord.Aggregate a = Discord.aggregate(names, per.toArray(new double[0][]));
+      // total: every edge; total_internal: weight and activation edges only (the paper's Table 3
+      // "Total", which lists W and R edges; the output edge carries the same discord as the last W)
       double[] totals = new double[per.size()];
+      double[] internal = new double[per.size()];
       for (int i = 0; i < totals.length; i++) {
-        for (double v : per.get(i)) {
-          totals[i] += v;
+        double[] row = per.get(i);
+        for (int e = 0; e < row.length; e++) {
+          totals[i] += row[e];
+          if (names[e].startsWith("W") || names[e].startsWith("R")) {
+            internal[i] += row[e];
+          }
         }
       }
       for (int e = 0; e < names.length; e++) {
         out.add(TrainTables.DISCORD_SUMMARY, step, names[e], per.size(), a.mean()[e], a.std()[e]);
       }
-      out.add(TrainTables.DISCORD_SUMMARY, step, "total", per.size(), a.total(), Spectrum.stats(totals).std());
+      Spectrum.Stats st = Spectrum.stats(totals);
+      Spectrum.Stats si = Spectrum.stats(internal);
+      out.add(TrainTables.DISCORD_SUMMARY, step, "total", per.size(), st.mean(), st.std());
+      out.add(TrainTables.DISCORD_SUMMARY, step, "total_internal", per.size(), si.mean(), si.std());
     }
   }
 
