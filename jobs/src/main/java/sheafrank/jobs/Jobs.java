@@ -7,14 +7,19 @@ import sheafrank.jobs.core.ConfigException;
 import sheafrank.jobs.core.Job;
 import sheafrank.jobs.bench.BenchJob;
 import sheafrank.jobs.rank.RankSweepJob;
+import sheafrank.jobs.sheaf.ModelImportJob;
 import sheafrank.jobs.sheaf.SheafInferenceJob;
+import sheafrank.jobs.sheaf.SheafPinningJob;
+import sheafrank.jobs.sheaf.SheafSpectrumJob;
+import sheafrank.jobs.train.TrainSweepJob;
 
 /** Every job the launcher knows, by config name. */
 public final class Jobs {
   private Jobs() {}
 
   public static List<Job> all() {
-    return List.of(new SheafInferenceJob(), new RankSweepJob(), new BenchJob());
+    return List.of(new SheafInferenceJob(), new SheafPinningJob(), new SheafSpectrumJob(),
+        new ModelImportJob(), new TrainSweepJob(), new RankSweepJob(), new BenchJob());
   }
 
   public static Job byName(String name) {

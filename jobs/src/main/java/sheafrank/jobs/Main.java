@@ -137,7 +137,7 @@ public final class Main {
       throw new ConfigException("config " + inv.config() + " must name its job: job = NAME");
     }
     Job job = Jobs.byName((String) jobName);
-    Spec spec = Spec.validate(job.name(), Params.all(job), raw);
+    Spec spec = job.resolve(Spec.validate(job.name(), Params.all(job), raw));
     job.validate(spec);
     checkWritable(inv.out());
     return new Prepared(job, spec);
@@ -230,6 +230,12 @@ public final class Main {
   }
 
   static SparkSession session(String master, String appName) {
+    // An explicit --master wins over a session left open in this JVM (in-process use, tests).
+    scala.Option<SparkSession> existing = SparkSession.getDefaultSession();
+    if (master != null && existing.isDefined()
+        && !existing.get().sparkContext().master().equals(master)) {
+      existing.get().stop();
+    }
     SparkConf conf = new SparkConf().setAppName("sheafrank " + appName);
     if (master != null) {
       conf.setMaster(master);

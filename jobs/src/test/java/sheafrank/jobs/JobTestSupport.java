@@ -48,6 +48,26 @@ public final class JobTestSupport {
     return s;
   }
 
+  /**
+   * Makes in-process launches share one local Spark session instead of starting and stopping one
+   * per launch (Main keeps the session when spark.master is a system property, as under
+   * spark-submit). Saves the session start-up per launch; call {@link #endSharedSession()} after.
+   */
+  public static void shareSession(String master) {
+    System.setProperty("spark.master", master);
+  }
+
+  /** Stops the shared session and restores the default (one session per launch). */
+  public static void endSharedSession() {
+    System.clearProperty("spark.master");
+    if (SparkSession.getActiveSession().isDefined()) {
+      SparkSession.getActiveSession().get().stop();
+    }
+    if (SparkSession.getDefaultSession().isDefined()) {
+      SparkSession.getDefaultSession().get().stop();
+    }
+  }
+
   public static String[] concat(String[] a, String... b) {
     String[] r = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, r, a.length, b.length);

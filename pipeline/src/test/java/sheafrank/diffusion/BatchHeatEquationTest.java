@@ -11,6 +11,24 @@ import sheafrank.sheaf.TestNets;
 import sheafrank.util.Rng;
 
 class BatchHeatEquationTest {
+  /** The branch-free mask is exactly the paper's convention R_jj = 1 iff z_j >= 0 (eq. 12). */
+  @Test
+  void activeMaskIsTheStepFunction() {
+    double[] zs = {0.0, -0.0, Double.MIN_VALUE, -Double.MIN_VALUE, Double.MIN_NORMAL, -Double.MIN_NORMAL,
+        1e-300, -1e-300, 0.5, -0.5, 1, -1, 1e300, -1e300, Double.MAX_VALUE, -Double.MAX_VALUE,
+        Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    for (double z : zs) {
+      assertEquals(z >= 0 ? 1.0 : 0.0, BatchHeatEquation.activeMask(z), 0.0, "z = " + z);
+    }
+    SplittableRandom r = Rng.stream(42, 1);
+    for (int i = 0; i < 100_000; i++) {
+      double z = Double.longBitsToDouble(r.nextLong());
+      if (!Double.isNaN(z)) {
+        assertEquals(z >= 0 ? 1.0 : 0.0, BatchHeatEquation.activeMask(z), 0.0, "z = " + z);
+      }
+    }
+  }
+
   /** The batch-major kernel follows the reference kernel's trajectories (to rounding). */
   @Test
   void matchesReferenceKernel() {
@@ -29,7 +47,7 @@ class BatchHeatEquationTest {
       for (int i = 0; i < sm.length; i++) {
         sm[i] = r.nextGaussian();
       }
-      double[] bm = new double[sm.length];
+      double[][] bm = fast.newState();
       fast.toBatchMajor(sm, bm);
       for (int k = 0; k < 300; k++) {
         ref.step(sm, 0, b, 0.02, null, null);

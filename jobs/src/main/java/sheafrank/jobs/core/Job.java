@@ -19,6 +19,15 @@ public interface Job {
   /** The tables it writes, with their columns, for --help. */
   List<String> tables();
 
+  /**
+   * Resolves values that come from outside the config (a network loaded from a weight file or the
+   * model table: its widths, output and hash) into the spec; throws ConfigException for a missing
+   * or bad file. Runs before {@link #validate}. No Spark here.
+   */
+  default Spec resolve(Spec spec) {
+    return spec;
+  }
+
   /** Checks across params and any files they name; throws ConfigException. No Spark here. */
   default void validate(Spec spec) {}
 

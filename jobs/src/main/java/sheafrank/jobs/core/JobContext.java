@@ -74,6 +74,18 @@ public final class JobContext {
     return spark.read().parquet(new Path(staging, table).toString());
   }
 
+  /**
+   * A folder under this run's staging area for intermediate data (for example the results of
+   * expensive work units, written once and read back for several tables). It is never committed
+   * as a table and is deleted with the staging area.
+   */
+  public String scratch(String name) {
+    if (!name.matches("[a-z][a-z0-9_]*")) {
+      throw new IllegalArgumentException("scratch name must be snake_case: " + name);
+    }
+    return new Path(staging, "_scratch/" + name).toString();
+  }
+
   /** Moves every staged table into place, replacing this run id's previous rows. */
   public List<String> commit() {
     try {

@@ -18,10 +18,12 @@ public final class Spec implements Serializable {
   private static final long serialVersionUID = 1L;
   private final String job;
   private final Map<String, Object> values;
+  private final java.util.Set<String> explicit;
 
-  private Spec(String job, Map<String, Object> values) {
+  private Spec(String job, Map<String, Object> values, java.util.Set<String> explicit) {
     this.job = job;
     this.values = values;
+    this.explicit = explicit;
   }
 
   /** Validates raw values against the params; errors name the key and what is wrong. */
@@ -46,11 +48,29 @@ public final class Spec implements Serializable {
         v.put(p.name(), p.convert(ConfigFile.parseValue(p.defaultValue().toString(), "default of '" + p.name() + "'")));
       }
     }
-    return new Spec(job, v);
+    return new Spec(job, v, java.util.Set.copyOf(raw.keySet()));
   }
 
   public String job() {
     return job;
+  }
+
+  /** Whether key {@code k} was given in the config file or by --set (not taken from its default). */
+  public boolean isSet(String k) {
+    get(k);
+    return explicit.contains(k);
+  }
+
+  /**
+   * The same spec with key {@code k} replaced by a value derived before the run (e.g. the widths of
+   * a network loaded from a file), so that the runs table and the run id record what was run. The
+   * key must be one of the job's params and {@code value} of its type.
+   */
+  public Spec with(String k, Object value) {
+    get(k);
+    Map<String, Object> v = new LinkedHashMap<>(values);
+    v.put(k, value);
+    return new Spec(job, v, explicit);
   }
 
   public int getInt(String k) {
@@ -150,6 +170,9 @@ public final class Spec implements Serializable {
         sb.append(i == 0 ? "" : ", ").append(show(l.get(i)));
       }
       return sb.append(']').toString();
+    }
+    if (v instanceof String s && (s.isEmpty() || !s.equals(s.trim()) || s.matches(".*[,\\[\\]#].*"))) {
+      return '"' + s + '"'; // quoted so that the line parses back as the same value
     }
     return String.valueOf(v);
   }

@@ -99,6 +99,11 @@ public final class SheafInferenceJob implements Job {
   }
 
   @Override
+  public Spec resolve(Spec spec) {
+    return NetworkParams.resolve(spec);
+  }
+
+  @Override
   public void validate(Spec spec) {
     NetworkParams.validate(spec);
     if (!(spec.getDouble("inputs.low") < spec.getDouble("inputs.high"))) {
@@ -276,8 +281,8 @@ public final class SheafInferenceJob implements Job {
           xs[s] = x;
           fwdOut[s] = f.output().clone();
         }
-        double[] st = new double[b * dim];
-        double[] ex = new double[b * dim];
+        double[][] st = heat.newState();
+        double[][] ex = heat.newState();
         heat.toBatchMajor(init, st);
         heat.toBatchMajor(exactSm, ex);
         double[] err = new double[b];
@@ -288,9 +293,10 @@ public final class SheafInferenceJob implements Job {
         for (long step = 0; ; step++) {
           Arrays.fill(err, 0.0);
           for (int k = 0; k < dim; k++) {
-            int o = k * b;
+            double[] sk = st[k];
+            double[] ek = ex[k];
             for (int s = 0; s < b; s++) {
-              double d = Math.abs(st[o + s] - ex[o + s]);
+              double d = Math.abs(sk[s] - ek[s]);
               err[s] = d > err[s] || d != d ? d : err[s];
             }
           }

@@ -1,0 +1,35 @@
+package sheafrank.jobs.train;
+
+import java.io.Serializable;
+import sheafrank.net.Mlp;
+
+/**
+ * The settings every trial of a sweep shares (serialisable, shipped to the executors with the
+ * trials).
+ *
+ * @param data the user's data set, or null when every task is a paper task
+ * @param initialWeights starting weights for every trial (null: He-normal from the trial seed)
+ * @param diagnosticsEvery spectra every this many steps (0: none)
+ * @param stages steps at which distributions (spectra per input, pinned discord, model
+ *     snapshots) are recorded
+ */
+public record SweepSettings(double alpha, int stepsPerEpoch, int checkEvery, double divergenceThreshold,
+    String cochainInit, String warmStart, int adamBatchSize, Mlp initialWeights, long curveEvery, double progressSeconds, long dataSeed, int nTest, int gridSize,
+    boolean spectra, boolean discord, long diagnosticsEvery, long[] stages, int diagnosticsInputs,
+    String pins, String spectrumOutput, boolean writeModels, boolean modelSnapshots,
+    UserData data) implements Serializable {
+
+  boolean isStage(long step) {
+    for (long s : stages) {
+      if (s == step) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Spectra summary due at this step (every diagnosticsEvery steps, and at the stages). */
+  boolean spectraDue(long step) {
+    return spectra && (diagnosticsEvery > 0 && step % diagnosticsEvery == 0 || isStage(step));
+  }
+}
