@@ -221,6 +221,18 @@ class RankSweepJobTest {
     }
   }
 
+  /** The committed configs validate (no Spark): they name their keys and values correctly. */
+  @Test
+  void everyRankConfigValidates(@TempDir Path dir) {
+    for (String c : List.of("R1-decomposition", "R2-width-sweep", "R3-mean-sweep",
+        "R4-rank-selection", "R5-dale", "R10-region-counting")) {
+      Main.Prepared p = Main.prepare(Main.parseRun(new String[] {
+          "run", JobTestSupport.conf(c + ".conf").toString(), "--out", dir.toString()}));
+      assertEquals("rank-sweep", p.job().name(), c);
+      assertEquals(c.substring(0, c.indexOf('-')), p.spec().getString("experiment"), c);
+    }
+  }
+
   @Test
   void helpListsTheJobAndItsTables() {
     Result h = JobTestSupport.launch("help", "rank-sweep");
