@@ -165,6 +165,13 @@ class TrainSweepJobTest {
       assertTrue(t.getDouble(t.fieldIndex("final_train_loss")) < 0.9 * t.getDouble(t.fieldIndex("initial_train_loss")), id);
     }
     assertEquals(8 * 4, query(dir, "loss_curves", "true").size());
+    // the trained weights are analysed by the spectral/discord job straight from the models table
+    Result spectrum = JobTestSupport.launch("run", JobTestSupport.conf("S14-discord.conf").toString(),
+        "--out", dir.resolve("analysis").toString(), "--master", "local[2]", "--set", "architectures=[]", "--set", "network.seeds=[]",
+        "--set", "network.model_table=" + dir.resolve("models"),
+        "--set", "network.model_id=t000-paraboloid-2x30x1-sheaf-s42", "--set", "inputs.count=6",
+        "--set", "discord.count=6", "--set", "cosine.inputs=3");
+    assertEquals(0, spectrum.code(), spectrum.err());
   }
 
   /** The user's CSV data with initial weights from a safetensors file. */

@@ -262,7 +262,7 @@ public final class TrainSweepJob implements Job {
         "output convention of Omega: eliminated (eq. 32/36), free, pinned").oneOf("eliminated", "free", "pinned"));
     p.add(Param.of("models.write", Type.BOOL, "true", "write the final weights of every trial to the models table"));
     p.add(Param.of("models.snapshots", Type.BOOL, "false",
-        "also write the weights at every stage (model_id = trial_id@step)"));
+        "also write the weights at every stage (model_id = trial_id:step)"));
     return p;
   }
 

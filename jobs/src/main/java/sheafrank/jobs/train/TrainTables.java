@@ -61,17 +61,8 @@ public final class TrainTables {
   /** Table name -> schema, in the order they are written. */
   static final Map<String, StructType> SCHEMAS = new LinkedHashMap<>();
 
-  /**
-   * The models table, the same schema as the project's {@code models} table read by the sheaf jobs
-   * (jobs/core ModelTable): one row per layer, weights row-major n_out x n_in.
-   */
-  static final StructType MODELS_SCHEMA = new StructType()
-      .add("model_id", DataTypes.StringType, false)
-      .add("widths", INTS, false)
-      .add("output", DataTypes.StringType, false)
-      .add("layer", DataTypes.IntegerType, false)
-      .add("weights", DOUBLES, false)
-      .add("bias", DOUBLES, false);
+  /** The project's models table (jobs/core ModelTable): one row per layer, weights row-major. */
+  static final StructType MODELS_SCHEMA = sheafrank.jobs.core.ModelTable.SCHEMA;
 
   static {
     SCHEMAS.put(TRIALS, keyed(new StructType()

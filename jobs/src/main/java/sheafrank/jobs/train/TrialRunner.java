@@ -258,7 +258,7 @@ final class TrialRunner {
           discord(net, step);
         }
         if (stage && s.modelSnapshots()) {
-          modelRows(out, t.id() + "@" + step, net);
+          modelRows(out, t.id() + ":" + step, net);
         }
       }
       long now = System.nanoTime();
