@@ -230,6 +230,12 @@ public final class Main {
   }
 
   static SparkSession session(String master, String appName) {
+    // An explicit --master wins over a session left open in this JVM (in-process use, tests).
+    scala.Option<SparkSession> existing = SparkSession.getDefaultSession();
+    if (master != null && existing.isDefined()
+        && !existing.get().sparkContext().master().equals(master)) {
+      existing.get().stop();
+    }
     SparkConf conf = new SparkConf().setAppName("sheafrank " + appName);
     if (master != null) {
       conf.setMaster(master);

@@ -1,5 +1,7 @@
 package sheafrank.jobs.rank;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -12,6 +14,7 @@ import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 import sheafrank.jobs.core.ConfigException;
 import sheafrank.jobs.core.Job;
@@ -165,16 +168,20 @@ public final class RankSweepJob implements Job {
         "rank-sweep: %d settings x %d networks x %d points = %d evaluations in %d work units, %d partitions%n",
         plan.settings().size(), plan.networks(), plan.points(), evaluations, units, parts);
     long t0 = System.nanoTime();
+    // CPU time of the evaluations on the executors' task threads (a benchmark figure that does not
+    // depend on how loaded the machine is; task retries would count twice).
+    LongAccumulator cpu = ctx.spark().sparkContext().longAccumulator("rank-sweep evaluation cpu ns");
     Dataset<Row> networks;
     if (plan.blocks() == 1) {
       // One unit per network: its partial is the network's statistics, no shuffle.
       networks = ctx.spark().range(0, units, 1, parts).mapPartitions(
-          (MapPartitionsFunction<Long, Row>) it -> networkPartition(plan, stride, units, it),
+          (MapPartitionsFunction<Long, Row>) it -> networkPartition(plan, stride, units, cpu, it),
           Encoders.row(RankTables.NETWORKS));
     } else {
       JavaRDD<Long> positions = ctx.spark().range(0, units, 1, parts).javaRDD();
       JavaPairRDD<Long, Partial> partials = positions.mapPartitionsToPair(
-          (PairFlatMapFunction<Iterator<Long>, Long, Partial>) it -> partialPartition(plan, stride, units, it));
+          (PairFlatMapFunction<Iterator<Long>, Long, Partial>) it ->
+              partialPartition(plan, stride, units, cpu, it));
       JavaRDD<Row> rows = partials.reduceByKey(Partial::merge, parts)
           .flatMap((FlatMapFunction<Tuple2<Long, Partial>, Row>) kv ->
               RankUnits.networkRows(plan, kv._1(), kv._2()).iterator());
@@ -182,15 +189,26 @@ public final class RankSweepJob implements Job {
     }
     ctx.write("rank_networks", networks);
     double sec = (System.nanoTime() - t0) * 1e-9;
-    System.out.printf(Locale.ROOT, "rank-sweep: %d evaluations in %.2f s: %.0f evaluations/s%n",
-        evaluations, sec, evaluations / sec);
+    double cpuSec = cpu.value() * 1e-9;
+    System.out.printf(Locale.ROOT,
+        "rank-sweep: %d evaluations in %.2f s: %.0f evaluations/s (evaluation CPU time on the task "
+            + "threads %.2f s: %.0f evaluations per CPU-second)%n",
+        evaluations, sec, evaluations / sec, cpuSec, evaluations / Math.max(cpuSec, 1e-9));
 
-    Dataset<Row> staged = ctx.readStaged("rank_networks");
+    // One row per (setting, layer): small by construction, so the summary comes to the driver once
+    // (it also gives the failure count) and is written from there.
     String view = "rank_networks_" + ctx.runId().replaceAll("[^A-Za-z0-9]", "_");
-    staged.createOrReplaceTempView(view);
-    ctx.write("rank_settings", ctx.spark().sql(RankTables.settingsSql(view)).coalesce(1));
+    ctx.readStaged("rank_networks").createOrReplaceTempView(view);
+    Dataset<Row> summary = ctx.spark().sql(RankTables.settingsSql(view));
+    List<Row> settingRows = summary.collectAsList();
     ctx.spark().catalog().dropTempView(view);
-    long failed = staged.filter("status <> 'ok' AND layer = 1").count();
+    ctx.write("rank_settings", ctx.spark().createDataFrame(settingRows, summary.schema()).coalesce(1));
+    long failed = 0;
+    for (Row r : settingRows) {
+      if (r.<Integer>getAs("layer") == 1) {
+        failed += r.<Long>getAs("failed_networks");
+      }
+    }
 
     if (spec.getBool("points.record")) {
       Dataset<Row> points = ctx.spark().range(0, units, 1, parts).flatMap(
@@ -202,7 +220,18 @@ public final class RankSweepJob implements Job {
     return failed;
   }
 
-  private static Iterator<Row> networkPartition(Plan plan, long stride, long units, Iterator<Long> it) {
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  /** Evaluates a unit, adding the task thread's CPU time to {@code cpu}. */
+  private static Partial timed(Plan plan, long u, LongAccumulator cpu) {
+    long c0 = THREADS.getCurrentThreadCpuTime();
+    Partial p = RankUnits.evaluate(plan, u);
+    cpu.add(THREADS.getCurrentThreadCpuTime() - c0);
+    return p;
+  }
+
+  private static Iterator<Row> networkPartition(Plan plan, long stride, long units,
+      LongAccumulator cpu, Iterator<Long> it) {
     return new Iterator<>() {
       Iterator<Row> cur = java.util.Collections.emptyIterator();
 
@@ -210,7 +239,7 @@ public final class RankSweepJob implements Job {
       public boolean hasNext() {
         while (!cur.hasNext() && it.hasNext()) {
           long u = RankUnits.unitAt(it.next(), stride, units);
-          cur = RankUnits.networkRows(plan, plan.networkKey(u), RankUnits.evaluate(plan, u)).iterator();
+          cur = RankUnits.networkRows(plan, plan.networkKey(u), timed(plan, u, cpu)).iterator();
         }
         return cur.hasNext();
       }
@@ -226,7 +255,7 @@ public final class RankSweepJob implements Job {
   }
 
   private static Iterator<Tuple2<Long, Partial>> partialPartition(Plan plan, long stride, long units,
-      Iterator<Long> it) {
+      LongAccumulator cpu, Iterator<Long> it) {
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -236,7 +265,7 @@ public final class RankSweepJob implements Job {
       @Override
       public Tuple2<Long, Partial> next() {
         long u = RankUnits.unitAt(it.next(), stride, units);
-        return new Tuple2<>(plan.networkKey(u), RankUnits.evaluate(plan, u));
+        return new Tuple2<>(plan.networkKey(u), timed(plan, u, cpu));
       }
     };
   }

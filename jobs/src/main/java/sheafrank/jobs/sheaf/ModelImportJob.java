@@ -23,8 +23,8 @@ public final class ModelImportJob implements Job {
 
   @Override
   public String description() {
-    return "Writes one network (from network.weights, a models table, or He init) to the models table under "
-        + "model_id, for the sheaf jobs to load with network.model_table / network.model_id.";
+    return "Stores one network in the models table. The network comes from network.weights, another models "
+        + "table or He init; the sheaf jobs load it with network.model_table / network.model_id.";
   }
 
   @Override

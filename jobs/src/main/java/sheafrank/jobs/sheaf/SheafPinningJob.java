@@ -54,7 +54,8 @@ public final class SheafPinningJob implements Job {
 
   @Override
   public String description() {
-    return "Pinned equilibria (hard and soft pins on any stalk coordinates: two-sided Dirichlet problems, "
+    return "Pinned equilibria as boundary-value problems (S6, D1, D2). Hard and soft pins on any stalk "
+        + "coordinates (two-sided Dirichlet problems, "
         + "hidden-neuron steering, imputation) solved exactly per sample and optionally by forward Euler; "
         + "residual energy R, per-edge discord, pattern changes, sliding units, L_free spectra, local "
         + "weight updates and gamma sweeps of soft pins.";

@@ -56,7 +56,8 @@ public final class SheafSpectrumJob implements Job {
 
   @Override
   public String description() {
-    return "Spectrum of the restricted Laplacian L[Omega,Omega] per input (lambda_1, lambda_max, condition "
+    return "Spectra of L[Omega,Omega] and per-coordinate discord (S11, S12, S14). Per input: the spectrum "
+        + "of the restricted Laplacian (lambda_1, lambda_max, condition "
         + "number, Fiedler and lambda_max eigenvector block energies, eigenvector |cos| across inputs) for one "
         + "network or a grid of architectures x init seeds (Table 2), with per-network and per-architecture "
         + "summaries; per-coordinate weight-edge and ReLU-edge discord of free and pinned equilibria (S14).";
