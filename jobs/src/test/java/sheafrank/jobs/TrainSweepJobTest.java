@@ -167,7 +167,8 @@ class TrainSweepJobTest {
     assertEquals(8 * 4, query(dir, "loss_curves", "true").size());
     // the trained weights are analysed by the spectral/discord job straight from the models table
     Result spectrum = JobTestSupport.launch("run", JobTestSupport.conf("S14-discord.conf").toString(),
-        "--out", dir.resolve("analysis").toString(), "--master", "local[2]", "--set", "architectures=[]", "--set", "network.seeds=[]",
+        "--out", dir.resolve("analysis").toString(), "--master", "local[2]", "--set", "architectures=[]",
+        "--set", "network.seeds=[]",
         "--set", "network.model_table=" + dir.resolve("models"),
         "--set", "network.model_id=t000-paraboloid-2x30x1-sheaf-s42", "--set", "inputs.count=6",
         "--set", "discord.count=6", "--set", "cosine.inputs=3");
@@ -191,10 +192,12 @@ class TrainSweepJobTest {
     MlpSafeTensors.write(init, SafeTensors.DType.F64, w);
     Path out = dir.resolve("out");
     Result r = run(out, "tasks=[file]", "data.train_file=" + csv, "data.inputs=[a, b]", "data.targets=[target]",
-        "widths=[[2, 6, 1]]", "init.weights=" + w, "steps=[0, 200]", "curve.every=100", "seeds=[1, 2]");
+        "widths=[[2, 6, 1]]", "init.weights=" + w, "steps=[0, 200]", "curve.every=100", "seeds=[1, 2]",
+        "methods=[sheaf, gd, adam]");
     assertEquals(0, r.code(), r.err());
     List<Row> t = query(out, "trials", "true");
-    assertEquals(8, t.size()); // 2 methods x 2 budgets x 2 seeds
+    assertEquals(12, t.size()); // 3 methods x 2 budgets x 2 seeds
+    assertEquals(4, query(out, "trials", "method = 'adam' and status <> 'failed' and lr = 0.001").size());
     // with the same initial weights, the 0-step trials report the same loss whatever the seed
     List<Row> zero = query(out, "trials", "steps = 0 and method = 'gd'");
     assertEquals(zero.get(0).getDouble(zero.get(0).fieldIndex("final_train_loss")),
@@ -203,5 +206,19 @@ class TrainSweepJobTest {
     List<Double> got = layer1.getList(layer1.fieldIndex("weights"));
     assertEquals(init.weights(0)[0], got.get(0), 0.0);
     assertEquals(60, t.get(0).getInt(t.get(0).fieldIndex("n_train")));
+
+    // the same table as Parquet (a folder of part files, as Spark writes it) trains identically
+    Path parquet = dir.resolve("train.parquet");
+    reader().read().option("header", "true").option("inferSchema", "true").csv(csv.toString())
+        .write().parquet(parquet.toString());
+    Path out2 = dir.resolve("out2");
+    Result p = run(out2, "tasks=[file]", "data.train_file=" + parquet, "data.inputs=[a, b]",
+        "data.targets=[target]", "widths=[[2, 6, 1]]", "init.weights=" + w, "steps=[200]", "curve.every=100",
+        "seeds=[1]", "methods=[gd]");
+    assertEquals(0, p.code(), p.err());
+    Row fromCsv = query(out, "trials", "method = 'gd' and steps = 200 and seed = 1").get(0);
+    Row fromParquet = query(out2, "trials", "true").get(0);
+    assertEquals(fromCsv.getDouble(fromCsv.fieldIndex("final_train_loss")),
+        fromParquet.getDouble(fromParquet.fieldIndex("final_train_loss")));
   }
 }
