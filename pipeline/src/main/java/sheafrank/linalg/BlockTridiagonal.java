@@ -36,6 +36,8 @@ public final class BlockTridiagonal {
   private final int[] xKind;
   private final double[][] y;
   private final double[] col;
+  private final boolean[] diagHint;
+  private final boolean[] subHint;
   private int failedBlock = -1;
 
   public BlockTridiagonal(int[] dims) {
@@ -60,6 +62,22 @@ public final class BlockTridiagonal {
       max = Math.max(max, d[v]);
     }
     col = new double[max];
+    diagHint = new boolean[nv];
+    subHint = new boolean[nv];
+  }
+
+  /**
+   * Declares that the off-diagonal entries of {@link #diag}{@code [v]} (and, if {@code sub}, of the
+   * square {@link #sub}{@code [v]}) are always zero, so {@link #solve} checks only their diagonals
+   * instead of scanning the whole block for its structure. A promise by the caller: a hinted block
+   * with a non-zero off-diagonal entry is solved wrongly. {@link #pin} keeps blocks diagonal.
+   */
+  public void hintDiagonal(int v, boolean diagBlock, boolean subBlock) {
+    if (subBlock && (v + 1 >= nv || d[v + 1] != d[v])) {
+      throw new IllegalArgumentException("coupling " + v + " is not square");
+    }
+    diagHint[v] = diagBlock;
+    subHint[v] = subBlock;
   }
 
   public int blocks() {
@@ -113,6 +131,16 @@ public final class BlockTridiagonal {
     }
   }
 
+  /** ZERO or DIAG by the diagonal alone, for a block promised diagonal. */
+  private static int diagonalKind(double[] m, int n) {
+    for (int i = 0; i < n; i++) {
+      if (m[i * n + i] != 0) {
+        return DIAG;
+      }
+    }
+    return ZERO;
+  }
+
   private static int kind(double[] m, int rows, int cols) {
     boolean any = false;
     for (int i = 0; i < rows; i++) {
@@ -144,12 +172,12 @@ public final class BlockTridiagonal {
       System.arraycopy(diag[v], 0, s, 0, n * n);
       double[] yv = y[v];
       System.arraycopy(rhs[v], 0, yv, 0, n);
-      boolean sDiag = kind(s, n, n) != DENSE;
+      boolean sDiag = diagHint[v] || kind(s, n, n) != DENSE;
       xKind[v] = ZERO;
       if (v > 0) {
         int np = d[v - 1];
         double[] b = sub[v - 1];
-        int bk = kind(b, n, np);
+        int bk = subHint[v - 1] ? diagonalKind(b, n) : kind(b, n, np);
         double[] x = xb[v];
         double[] lp = fac[v - 1];
         double[] yp = y[v - 1];

@@ -30,6 +30,9 @@ public final class ExactSolver {
   private final boolean[][] held;
   private int maxIterations;
   private double pathStep = 0.1;
+  private boolean convexShortcut = true;
+  /** One hidden layer, every input coordinate hard-pinned, no soft pin on z1 (see {@link #pathStep}). */
+  private final boolean shortcutClass;
   private static final double GROWTH = 4;
   private static final double FLAT_MU = 1e-8;
   /** The proximal path ends at h >= 100, beyond which its steps are straight for practical purposes. */
@@ -45,6 +48,17 @@ public final class ExactSolver {
     n = p.widthsRef();
     sys = new BlockTridiagonal(p.vdim);
     int nv = p.vdim.length;
+    // structurally diagonal blocks: every z_l (I + sigma + diagonal terms; a softmax KL Hessian
+    // makes z_L dense), the output stalk y, the ReLU couplings z_l -> a_l and z_L -> y (-I or 0)
+    boolean denseOut = p.crossEntropyOutput() && net.output() == OutputActivation.SOFTMAX;
+    for (int l = 0; l < depth; l++) {
+      int zv = 2 * l + 1;
+      boolean last = l == depth - 1;
+      sys.hintDiagonal(zv, !(last && denseOut), zv + 1 < nv);
+    }
+    if (layout.hasOutputVertex()) {
+      sys.hintDiagonal(nv - 1, true, false);
+    }
     sol = new double[nv][];
     voff = new int[nv];
     for (int v = 0; v < nv; v++) {
@@ -79,6 +93,16 @@ public final class ExactSolver {
       held[l] = new boolean[n[l + 1]];
     }
     maxIterations = 100 + 10 * hidden;
+    boolean cls = depth == 2;
+    boolean[] fixed = p.fixedRef();
+    for (int i = 0; i < n[0]; i++) {
+      cls &= fixed[i];
+    }
+    int z1 = layout.zOffset(0);
+    for (int j = 0; j < n[1]; j++) {
+      cls &= p.softSlot(z1 + j) < 0;
+    }
+    shortcutClass = cls;
   }
 
   /** Caps the number of active-set / Newton iterations (default 100 + 10 * hidden units). */
@@ -94,12 +118,41 @@ public final class ExactSolver {
    * then finish with exact region solves: about log4(100 / h0) more solves (5 for the default).
    * Default 0.1; 0 = direct mode (straight to each region's minimiser: fewest solves, but more
    * often a different local minimiser than Euler's when several are reachable).
+   *
+   * <p><b>Where the path is provably unnecessary</b> (unless {@link #convexShortcut(boolean)
+   * convexShortcut(false)}): one hidden layer, every input coordinate hard-pinned, no soft pin on
+   * z1, and a start whose pattern on the free z1 units is the forward pattern at the pinned input
+   * ({@code z_j >= 0 <=> t_j >= 0}, {@code t = W_1 x + b_1}; true for the default start, where
+   * {@code z = t}). Then the direct mode returns the flow's limit, so it is used. Proof: z1 couples
+   * only to the pinned x and to a1, so in the inactive region {@code dz_j/dt = t_j - z_j}. (i) The
+   * closed region K of the forward pattern ({@code z_j <= 0} for {@code t_j < 0}, {@code z_j >= 0}
+   * for {@code t_j >= 0}) is forward-invariant: an inactive unit with {@code t_j < 0} relaxes
+   * towards {@code t_j < 0} and never reaches 0; an active unit that reaches 0 sees
+   * {@code dz_j/dt = t_j >= 0} on the inactive side, so it can only slide on {@code z_j = 0}.
+   * (ii) On K, E equals the region energy E_sigma0 (relu(z_j) = sigma0_j z_j there), strictly
+   * convex (the chain x -> z1 -> a1 -> z2 (-> y) has an identity restriction on every free stalk;
+   * hard pins remove coordinates, soft pins and the KL term add convex terms). The Clarke-stationary
+   * points of E in K are exactly the KKT points of min E_sigma0 over K (on a face {@code z_j = 0}
+   * the inactive-side derivative is {@code -t_j <= 0}, so stationarity needs the active-side one to
+   * be {@code >= 0}, the multiplier of {@code z_j >= 0}): a single point, the flow's limit.
+   * (iii) The direct active set from the same start stays in K and solves the same convex program:
+   * every region solve puts an inactive unit at {@code z_j = t_j < 0} (never blocked), and a held
+   * active unit is never released to the inactive side since there {@code g- = -t_j <= 0}.
    */
   public ExactSolver pathStep(double h0) {
     if (!(h0 >= 0) || !Double.isFinite(h0)) {
       throw new IllegalArgumentException("path step must be finite and >= 0, got " + h0);
     }
     pathStep = h0;
+    return this;
+  }
+
+  /**
+   * Whether to skip the proximal path where it provably ends where the direct mode ends (see
+   * {@link #pathStep}); default true. False forces the path (for comparisons and tests).
+   */
+  public ExactSolver convexShortcut(boolean on) {
+    convexShortcut = on;
     return this;
   }
 
@@ -141,8 +194,8 @@ public final class ExactSolver {
     boolean converged = false;
     boolean flat = false;
     int it = 0;
-    double h = pathStep;
-    int cap = maxIterations + (pathStep > 0 ? 64 : 0);
+    double h = pathStep > 0 && convexShortcut && shortcutClass && startInForwardRegion(c) ? 0 : pathStep;
+    int cap = maxIterations + (h > 0 ? 64 : 0);
     while (it < cap) {
       it++;
       boolean prox = h > 0 && h < PROX_END;
@@ -274,6 +327,18 @@ public final class ExactSolver {
     }
     lastIterations = it;
     return converged;
+  }
+
+  /** Whether every free z1 unit of c is on the side of 0 of its forward value t_j = (W_1 x + b_1)_j. */
+  private boolean startInForwardRegion(double[] c) {
+    boolean[] fixed = p.fixedRef();
+    int zo = layout.zOffset(0);
+    for (int j = 0; j < n[1]; j++) {
+      if (!fixed[zo + j] && (c[zo + j] >= 0) != (affineAt(0, j, c) >= 0)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** (W_l u + b_l)_j with u the upstream stalk (x or a_{l-1}) of c. */

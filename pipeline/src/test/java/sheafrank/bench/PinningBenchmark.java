@@ -1,5 +1,10 @@
 package sheafrank.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import sheafrank.linalg.Dense;
 import sheafrank.net.Mlp;
@@ -14,25 +19,32 @@ import sheafrank.util.Rng;
 /**
  * Throwaway benchmark (not a unit test): time to reach 1e-10 accuracy (max-norm distance to the
  * exact equilibrium) on input+output pinned problems, exact solver vs forward Euler at dt = 0.01
- * and at dt = 1.9 / lambda_max (near the stability limit). Problems whose equilibrium lies on a
- * switching surface are skipped (Euler chatters there and never reaches 1e-10).
+ * (the paper's step) and at dt = 1.9 / lambda_max (near the stability limit). Problems whose
+ * equilibrium lies on a switching surface are skipped (Euler chatters there and never reaches
+ * 1e-10). Times are thread CPU time after a JIT warm-up of every kernel, per problem, averaged over
+ * the problems; each figure is the median (and range) over {@code reps} repetitions.
+ *
+ * <p>Modes: default (the solver as shipped: proximal path unless provably unnecessary, see
+ * {@link ExactSolver#pathStep}), path (the proximal path forced), direct (pathStep 0).
+ * Usage: {@code PinningBenchmark [problems=20] [reps=5]}.
  */
 public final class PinningBenchmark {
+  private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+
+  record Prob(PinnedProblem p, PinnedProblem.Bound b, double[] c0, ExactSolver[] modes, long s1, long s2,
+      double dtMax) {}
+
   public static void main(String[] args) {
     int problems = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+    int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     int[][] archs = {{2, 30, 1}, {2, 10, 8, 1}, {2, 8, 6, 4, 1}};
-    System.out.println("LAPACK " + Dense.lapackBackend());
+    String[] modeNames = {"default", "path", "direct"};
+    System.out.println("LAPACK " + Dense.lapackBackend() + "; thread CPU time; median [min, max] over " + reps
+        + " repetitions");
     for (int[] w : archs) {
-      double tExactDirect = 0;
-      double tExactFlow = 0;
-      double tEuler = 0;
-      double tEulerMax = 0;
-      long stepsSum = 0;
-      long stepsMaxSum = 0;
-      int used = 0;
-      double itDirect = 0;
-      double itFlow = 0;
+      List<Prob> used = new ArrayList<>();
       int skipped = 0;
+      double[] iters = new double[3];
       SplittableRandom r = Rng.stream(77, w.length, w[1]);
       for (int k = 0; k < problems; k++) {
         Mlp net = Mlp.heNormal(w, OutputActivation.IDENTITY, r);
@@ -45,38 +57,21 @@ public final class PinningBenchmark {
         double[] y = {net.forward(x).output()[0] + 0.5 * r.nextGaussian()};
         PinnedProblem p = PinnedProblem.of(net, "x = input; y = target");
         PinnedProblem.Bound b = p.bind(x, y);
-        ExactSolver direct = p.solver().pathStep(0);
-        ExactSolver flow = p.solver();
-        PinnedResult ref = direct.solve(b, null);
-        PinnedResult refFlow = flow.solve(b, null);
+        ExactSolver[] modes = {p.solver(), p.solver().convexShortcut(false), p.solver().pathStep(0)};
+        PinnedResult ref = modes[2].solve(b, null);
         if (!ref.surfaceUnits().isEmpty() || !ref.converged()) {
           skipped++;
           continue;
         }
         double[] cstar = ref.cochain();
-        if (maxDiff(cstar, refFlow.cochain()) > 1e-10) {
-          System.out.println("  note: flow-following and direct mode differ on problem " + k);
+        double[] its = new double[3];
+        for (int m = 0; m < 3; m++) {
+          PinnedResult res = modes[m].solve(b, null);
+          its[m] = res.iterations();
+          if (maxDiff(cstar, res.cochain()) > 1e-10) {
+            System.out.println("  note: " + modeNames[m] + " and direct mode differ on problem " + k);
+          }
         }
-        // exact: average over repeats
-        int reps = 300;
-        double[] c0 = p.defaultStart(b);
-        for (int i = 0; i < 50; i++) {
-          direct.equilibrium(b, c0.clone());
-          flow.equilibrium(b, c0.clone());
-        }
-        long t0 = System.nanoTime();
-        for (int i = 0; i < reps; i++) {
-          direct.equilibrium(b, c0.clone());
-        }
-        tExactDirect += (System.nanoTime() - t0) / 1e3 / reps;
-        t0 = System.nanoTime();
-        for (int i = 0; i < reps; i++) {
-          flow.equilibrium(b, c0.clone());
-        }
-        tExactFlow += (System.nanoTime() - t0) / 1e3 / reps;
-        itDirect += ref.iterations();
-        itFlow += refFlow.iterations();
-        // Euler
         NeuralSheaf sh = NeuralSheaf.build(net, x, ref.pattern(), true, true, y, null);
         double lmax = Dense.symmetricEigen(sh.laplacianOmega(), sh.freeDim(), false).values()[sh.freeDim() - 1];
         long s1 = stepsTo(p, b, cstar, 0.01);
@@ -85,19 +80,75 @@ public final class PinningBenchmark {
           skipped++;
           continue;
         }
-        tEuler += timeSteps(p, b, 0.01, s1);
-        tEulerMax += timeSteps(p, b, 1.9 / lmax, s2);
-        stepsSum += s1;
-        stepsMaxSum += s2;
-        used++;
+        for (int m = 0; m < 3; m++) {
+          iters[m] += its[m];
+        }
+        used.add(new Prob(p, b, p.defaultStart(b), modes, s1, s2, 1.9 / lmax));
       }
-      System.out.printf("%-16s %d problems (%d skipped): exact direct %.1f us, exact flow-following %.1f us;"
-              + " Euler dt=0.01: %d steps %.1f us (x%.0f / x%.0f); Euler dt=1.9/lmax: %d steps %.1f us (x%.1f / x%.1f)%n",
-          java.util.Arrays.toString(w), used, skipped, tExactDirect / used, tExactFlow / used,
-          stepsSum / used, tEuler / used, tEuler / tExactDirect, tEuler / tExactFlow,
-          stepsMaxSum / used, tEulerMax / used, tEulerMax / tExactDirect, tEulerMax / tExactFlow);
-      System.out.printf("   mean solves: direct %.1f, flow-following %.1f%n", itDirect / used, itFlow / used);
+      int nu = used.size();
+      // warm-up: every kernel, about 2 s
+      long end = System.nanoTime() + 2_000_000_000L;
+      while (System.nanoTime() < end) {
+        for (Prob q : used) {
+          for (ExactSolver s : q.modes()) {
+            s.equilibrium(q.b(), q.c0().clone());
+          }
+          eulerCpu(q, 0.01, 200);
+        }
+      }
+      double[][] exact = new double[3][reps];
+      double[] euler = new double[reps];
+      double[] eulerMax = new double[reps];
+      for (int rep = 0; rep < reps; rep++) {
+        for (int m = 0; m < 3; m++) {
+          double sum = 0;
+          for (Prob q : used) {
+            sum += exactCpu(q.modes()[m], q, 200);
+          }
+          exact[m][rep] = sum / nu;
+        }
+        double e1 = 0;
+        double e2 = 0;
+        for (Prob q : used) {
+          e1 += eulerCpu(q, 0.01, q.s1());
+          e2 += eulerCpu(q, q.dtMax(), q.s2());
+        }
+        euler[rep] = e1 / nu;
+        eulerMax[rep] = e2 / nu;
+      }
+      long steps1 = 0;
+      long steps2 = 0;
+      for (Prob q : used) {
+        steps1 += q.s1();
+        steps2 += q.s2();
+      }
+      double eu = median(euler);
+      double euMax = median(eulerMax);
+      System.out.printf("%-16s %d problems (%d skipped)%n", Arrays.toString(w), nu, skipped);
+      for (int m = 0; m < 3; m++) {
+        double t = median(exact[m]);
+        System.out.printf("   exact %-8s %8.2f us %s, %.2f solves: x%.0f vs Euler dt=0.01, x%.1f vs Euler dt=1.9/lmax%n",
+            modeNames[m], t, range(exact[m]), iters[m] / nu, eu / t, euMax / t);
+      }
+      System.out.printf("   Euler dt=0.01: %d steps, %.0f us %s; dt=1.9/lmax: %d steps, %.0f us %s%n",
+          steps1 / nu, eu, range(euler), steps2 / nu, euMax, range(eulerMax));
     }
+  }
+
+  static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
+  }
+
+  static String range(double[] v) {
+    double lo = Double.MAX_VALUE;
+    double hi = 0;
+    for (double x : v) {
+      lo = Math.min(lo, x);
+      hi = Math.max(hi, x);
+    }
+    return String.format(hi < 100 ? "[%.2f, %.2f]" : "[%.0f, %.0f]", lo, hi);
   }
 
   static double maxDiff(double[] a, double[] b) {
@@ -121,16 +172,23 @@ public final class PinningBenchmark {
     return -1;
   }
 
-  /** Microseconds for {@code steps} Euler steps (best of 3). */
-  static double timeSteps(PinnedProblem p, PinnedProblem.Bound b, double dt, long steps) {
-    PinnedEuler e = new PinnedEuler(p);
-    double best = Double.MAX_VALUE;
-    for (int rep = 0; rep < 3; rep++) {
-      double[] c = p.defaultStart(b);
-      long t0 = System.nanoTime();
-      e.steps(b, c, dt, steps);
-      best = Math.min(best, (System.nanoTime() - t0) / 1e3);
+  /** CPU microseconds per exact solve from the default start (mean of {@code n}). */
+  static double exactCpu(ExactSolver s, Prob q, int n) {
+    double[] c = new double[q.c0().length];
+    long t0 = MX.getCurrentThreadCpuTime();
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(q.c0(), 0, c, 0, c.length);
+      s.equilibrium(q.b(), c);
     }
-    return best;
+    return (MX.getCurrentThreadCpuTime() - t0) / 1e3 / n;
+  }
+
+  /** CPU microseconds for {@code steps} Euler steps from the default start. */
+  static double eulerCpu(Prob q, double dt, long steps) {
+    PinnedEuler e = new PinnedEuler(q.p());
+    double[] c = q.c0().clone();
+    long t0 = MX.getCurrentThreadCpuTime();
+    e.steps(q.b(), c, dt, steps);
+    return (MX.getCurrentThreadCpuTime() - t0) / 1e3;
   }
 }
