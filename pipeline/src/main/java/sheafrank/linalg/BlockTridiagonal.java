@@ -20,6 +20,8 @@ public final class BlockTridiagonal {
   private static final int ZERO = 0;
   private static final int DIAG = 1;
   private static final int DENSE = 2;
+  /** Coupling stored as G = S_{v-1}^{-1} B^T (previous block in explicit-inverse form). */
+  private static final int GDENSE = 3;
 
   private final int nv;
   private final int[] d;
@@ -38,6 +40,20 @@ public final class BlockTridiagonal {
   private final double[] col;
   private final boolean[] diagHint;
   private final boolean[] subHint;
+  /**
+   * Low-rank factors: for a block declared with {@link #lowRank}, the block is
+   * {@code diag[v] + low[v]^T low[v]} with {@code diag[v]} diagonal and {@code low[v]} an
+   * {@code r x d[v]} row-major matrix (null for ordinary blocks). The caller fills it with the
+   * block like {@link #diag}.
+   */
+  public final double[][] low;
+  private final int[] rank;
+  private final boolean[] lu; // block v was eliminated in explicit-inverse (Woodbury) form
+  private final double[][] kmat; // I_r + U D^-1 U^T, then its Cholesky factor
+  private final double[][] dinv; // 1 / D' of an explicit-inverse block
+  private final double[] wr;
+  private final double[] wn;
+  private final double[] wcol;
   private int failedBlock = -1;
 
   public BlockTridiagonal(int[] dims) {
@@ -64,6 +80,33 @@ public final class BlockTridiagonal {
     col = new double[max];
     diagHint = new boolean[nv];
     subHint = new boolean[nv];
+    low = new double[nv][];
+    rank = new int[nv];
+    lu = new boolean[nv];
+    kmat = new double[nv][];
+    dinv = new double[nv][];
+    wr = new double[max];
+    wn = new double[max];
+    wcol = new double[max];
+  }
+
+  /**
+   * Declares block {@code v} as diagonal plus rank {@code r}: {@code diag[v]} holds only a diagonal
+   * and {@link #low}{@code [v]} ({@code r x d[v]}) the factor U of the rest, {@code D + U^T U}.
+   * When the block's Schur complement stays of that form (the coupling from block v-1 is zero or
+   * diagonal through a diagonal factor) it is eliminated with the Woodbury identity,
+   * {@code S^-1 = D'^-1 - D'^-1 U^T (I + U D'^-1 U^T)^-1 U D'^-1}, in O(r^2 d) instead of a
+   * dense O(d^3 / 6) Cholesky; otherwise the dense block is formed and factored as usual.
+   */
+  public void lowRank(int v, int r) {
+    if (r < 1 || r > d[v]) {
+      throw new IllegalArgumentException("rank " + r + " for block " + v + " of size " + d[v]);
+    }
+    rank[v] = r;
+    low[v] = new double[r * d[v]];
+    kmat[v] = new double[r * r];
+    dinv[v] = new double[d[v]];
+    diagHint[v] = true;
   }
 
   /**
@@ -88,6 +131,11 @@ public final class BlockTridiagonal {
     return d[v];
   }
 
+  /** Whether the last {@link #solve} eliminated block v in Woodbury form (see {@link #lowRank}). */
+  public boolean woodburyUsed(int v) {
+    return lu[v];
+  }
+
   /** The block that failed to factor in the last {@link #solve}, or -1. */
   public int failedBlock() {
     return failedBlock;
@@ -102,6 +150,21 @@ public final class BlockTridiagonal {
     int n = d[v];
     double[] a = diag[v];
     double[] r = rhs[v];
+    if (low[v] != null) {
+      // column k of U^T U is U^T U[:,k]: move it to the right-hand side, then drop column k of U
+      double[] u = low[v];
+      for (int p = 0; p < rank[v]; p++) {
+        double upk = u[p * n + k] * value;
+        if (upk != 0) {
+          for (int i = 0; i < n; i++) {
+            if (i != k) {
+              r[i] -= u[p * n + i] * upk;
+            }
+          }
+        }
+        u[p * n + k] = 0;
+      }
+    }
     for (int i = 0; i < n; i++) {
       if (i != k) {
         r[i] -= a[i * n + k] * value;
@@ -182,9 +245,35 @@ public final class BlockTridiagonal {
         double[] lp = fac[v - 1];
         double[] yp = y[v - 1];
         if (bk != ZERO) {
-          if (facDiag[v - 1]) {
+          if (lu[v - 1]) {
+            // G = S_{v-1}^{-1} B^T column by column, S -= B G, y -= B g (g = S_{v-1}^{-1} r~_{v-1})
+            for (int i = 0; i < n; i++) {
+              System.arraycopy(b, i * np, wcol, 0, np);
+              applyInverse(v - 1, wcol);
+              for (int j = 0; j < np; j++) {
+                x[j * n + i] = wcol[j];
+              }
+            }
+            for (int i = 0; i < n; i++) {
+              int bo = i * np;
+              double acc = 0;
+              for (int j = 0; j < np; j++) {
+                acc += b[bo + j] * yp[j];
+              }
+              yv[i] -= acc;
+              for (int k = 0; k < n; k++) {
+                double bg = 0;
+                for (int j = 0; j < np; j++) {
+                  bg += b[bo + j] * x[j * n + k];
+                }
+                s[i * n + k] -= bg;
+              }
+            }
+            xKind[v] = GDENSE;
+            sDiag = false;
+          } else if (facDiag[v - 1]) {
             if (bk == DIAG) {
-              java.util.Arrays.fill(x, 0.0);
+              // only the diagonal of X is read for a DIAG coupling
               for (int i = 0; i < n; i++) {
                 double xi = b[i * np + i] / lp[i * np + i];
                 x[i * n + i] = xi;
@@ -246,6 +335,29 @@ public final class BlockTridiagonal {
           }
         }
       }
+      lu[v] = false;
+      if (low[v] != null) {
+        if (sDiag && woodbury(v)) {
+          lu[v] = true;
+          facDiag[v] = false;
+          applyInverse(v, yv);
+          continue;
+        }
+        // the Schur complement is not diagonal plus U^T U: form the dense block
+        double[] u = low[v];
+        for (int p = 0; p < rank[v]; p++) {
+          int o = p * n;
+          for (int i = 0; i < n; i++) {
+            double upi = u[o + i];
+            if (upi != 0) {
+              for (int k = 0; k < n; k++) {
+                s[i * n + k] += upi * u[o + k];
+              }
+            }
+          }
+        }
+        sDiag = false;
+      }
       if (sDiag) {
         for (int i = 0; i < n; i++) {
           double p = s[i * n + i];
@@ -303,6 +415,9 @@ public final class BlockTridiagonal {
           }
         }
       }
+      if (lu[v]) {
+        continue;
+      }
       double[] l = fac[v];
       if (facDiag[v]) {
         for (int i = 0; i < n; i++) {
@@ -319,5 +434,74 @@ public final class BlockTridiagonal {
       }
     }
     return true;
+  }
+
+  /**
+   * Prepares block v (Schur complement D' + U^T U with D' = the diagonal now in fac[v]) for the
+   * Woodbury form: 1/D' and the Cholesky factor of K = I + U D'^-1 U^T. False if some D'_i is not
+   * safely positive (the caller then factors the dense block).
+   */
+  private boolean woodbury(int v) {
+    int n = d[v];
+    int r = rank[v];
+    double[] s = fac[v];
+    double[] di = dinv[v];
+    for (int i = 0; i < n; i++) {
+      double p = s[i * n + i];
+      if (!(p > PIVOT_TOL * Math.max(1.0, diag[v][i * n + i]))) {
+        return false;
+      }
+      di[i] = 1.0 / p;
+    }
+    double[] u = low[v];
+    double[] k = kmat[v];
+    for (int p = 0; p < r; p++) {
+      int po = p * n;
+      for (int q = 0; q <= p; q++) {
+        int qo = q * n;
+        double acc = p == q ? 1.0 : 0.0;
+        for (int i = 0; i < n; i++) {
+          acc += u[po + i] * u[qo + i] * di[i];
+        }
+        k[p * r + q] = acc;
+        k[q * r + p] = acc;
+      }
+    }
+    return Dense.cholesky(k, r);
+  }
+
+  /** w <- S_v^-1 w (first d[v] entries) for a block in Woodbury form. */
+  private void applyInverse(int v, double[] w) {
+    int n = d[v];
+    int r = rank[v];
+    double[] u = low[v];
+    double[] di = dinv[v];
+    for (int i = 0; i < n; i++) {
+      w[i] *= di[i];
+    }
+    for (int p = 0; p < r; p++) {
+      int o = p * n;
+      double acc = 0;
+      for (int i = 0; i < n; i++) {
+        acc += u[o + i] * w[i];
+      }
+      wr[p] = acc;
+    }
+    Dense.choleskySolve(kmat[v], r, wr, 0);
+    for (int i = 0; i < n; i++) {
+      wn[i] = 0;
+    }
+    for (int p = 0; p < r; p++) {
+      double t = wr[p];
+      if (t != 0) {
+        int o = p * n;
+        for (int i = 0; i < n; i++) {
+          wn[i] += u[o + i] * t;
+        }
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      w[i] -= wn[i] * di[i];
+    }
   }
 }

@@ -28,6 +28,8 @@ public final class ExactSolver {
   private final double[] tmp;
   private final boolean[][] sigma;
   private final boolean[][] held;
+  /** The diagonal part of a1's block when it is handled as diagonal + W2^T W2, else null. */
+  private final double[] a1Diag;
   private int maxIterations;
   private double pathStep = 0.1;
   private boolean convexShortcut = true;
@@ -58,6 +60,24 @@ public final class ExactSolver {
     }
     if (layout.hasOutputVertex()) {
       sys.hintDiagonal(nv - 1, true, false);
+    }
+    // a1's block is D + W2^T W2 (D = 1 + soft gammas): with the input pinned, z1's factor is
+    // diagonal, so a1's Schur complement stays diagonal + rank n2 and a narrow W2 (n2 <= n1 / 4)
+    // is eliminated by Woodbury in O(n2^2 n1) instead of a dense Cholesky
+    boolean inputPinned = true;
+    for (int i = 0; i < n[0]; i++) {
+      inputPinned &= p.fixedRef()[i];
+    }
+    if (depth >= 2 && inputPinned && 4 * n[2] <= n[1]) {
+      sys.lowRank(2, n[2]);
+      a1Diag = new double[n[1] * n[1]];
+      int ao = layout.aOffset(0);
+      for (int j = 0; j < n[1]; j++) {
+        int s = p.softSlot(ao + j);
+        a1Diag[j * n[1] + j] = 1 + (s >= 0 ? p.softGammaRef()[s] : 0);
+      }
+    } else {
+      a1Diag = null;
     }
     sol = new double[nv][];
     voff = new int[nv];
@@ -211,9 +231,14 @@ public final class ExactSolver {
       double dmax = 0;
       double cmax = 0;
       for (int i = 0; i < dim; i++) {
-        dir[i] = target[i] - c[i];
-        dmax = Math.max(dmax, Math.abs(dir[i]));
-        cmax = Math.max(cmax, Math.abs(c[i]));
+        double di = target[i] - c[i];
+        dir[i] = di;
+        double ad = Math.abs(di);
+        double ac = Math.abs(c[i]);
+        // plain comparisons: Math.max(double, double) (NaN and -0 handling) stood out in the
+        // profile; the values are finite
+        dmax = ad > dmax ? ad : dmax;
+        cmax = ac > cmax ? ac : cmax;
       }
       // ratio test on the sign constraints of the free, non-held hidden pre-activations
       double amax = 1.0;
@@ -229,7 +254,8 @@ public final class ExactSolver {
           double dz = dir[zo + j];
           double lim;
           if (sigma[l][j] ? dz < 0 : dz > 0) {
-            lim = Math.max(0.0, -z / dz);
+            lim = -z / dz;
+            lim = lim > 0 ? lim : 0.0;
             if (lim < amax) {
               amax = lim;
               bl = l;
@@ -362,7 +388,13 @@ public final class ExactSolver {
   private boolean assembleAndSolve(double[] c, double[] hv, double[] soft, double mu) {
     int nv = sys.blocks();
     for (int v = 0; v < nv; v++) {
-      System.arraycopy(p.baseDiag[v], 0, sys.diag[v], 0, p.baseDiag[v].length);
+      if (v == 2 && a1Diag != null) {
+        System.arraycopy(a1Diag, 0, sys.diag[v], 0, a1Diag.length);
+        double[] w2 = net.weights(1);
+        System.arraycopy(w2, 0, sys.low[v], 0, w2.length);
+      } else {
+        System.arraycopy(p.baseDiag[v], 0, sys.diag[v], 0, p.baseDiag[v].length);
+      }
       System.arraycopy(p.baseSub[v], 0, sys.sub[v], 0, p.baseSub[v].length);
       System.arraycopy(p.baseRhs[v], 0, sys.rhs[v], 0, p.baseRhs[v].length);
       if (mu > 0) {

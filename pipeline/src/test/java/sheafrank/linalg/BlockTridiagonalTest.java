@@ -2,6 +2,7 @@ package sheafrank.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,8 @@ class BlockTridiagonalTest {
   @Test
   void matchesDenseSolveWithPins() {
     SplittableRandom r = new SplittableRandom(61);
+    int lowRankBlocks = 0;
+    int woodbury = 0;
     for (int trial = 0; trial < 200; trial++) {
       int nv = 1 + r.nextInt(6);
       int[] d = new int[nv];
@@ -27,8 +30,11 @@ class BlockTridiagonalTest {
       int n = off[nv];
       BlockTridiagonal bt = new BlockTridiagonal(d);
       double[] m = new double[n * n];
+      boolean[] subHinted = new boolean[nv];
       for (int v = 0; v + 1 < nv; v++) {
         int kind = r.nextInt(3); // 0 zero, 1 diagonal (if square), 2 dense
+        boolean hintSub = kind != 2 && d[v] == d[v + 1] && r.nextBoolean();
+        subHinted[v] = hintSub;
         for (int i = 0; i < d[v + 1]; i++) {
           for (int j = 0; j < d[v]; j++) {
             double x = kind == 0 || (kind == 1 && (i != j || d[v] != d[v + 1])) ? 0 : r.nextGaussian();
@@ -38,9 +44,12 @@ class BlockTridiagonalTest {
           }
         }
       }
-      // diagonal blocks: dense or diagonal, made dominant so the whole matrix is SPD
+      // diagonal blocks: dense or diagonal, made dominant so the whole matrix is SPD; some
+      // diagonal ones declared so (hintDiagonal), some get a low-rank term added below
+      boolean[] diagOnlyBlock = new boolean[nv];
       for (int v = 0; v < nv; v++) {
         boolean diagOnly = r.nextBoolean();
+        diagOnlyBlock[v] = diagOnly;
         for (int i = 0; i < d[v]; i++) {
           for (int j = 0; j <= i; j++) {
             double x = i == j ? 0 : diagOnly ? 0 : 0.3 * r.nextGaussian();
@@ -67,6 +76,27 @@ class BlockTridiagonalTest {
             bt.diag[v][i * d[v] + j] = m[(off[v] + i) * n + off[v] + j];
           }
         }
+        boolean hintDiag = diagOnlyBlock[v] && r.nextBoolean();
+        if (hintDiag || subHinted[v]) {
+          bt.hintDiagonal(v, hintDiag, subHinted[v]);
+        }
+        if (diagOnlyBlock[v] && r.nextBoolean()) {
+          // D + U^T U (SPD stays SPD): Woodbury elimination, or the dense fallback when the
+          // coupling from the previous block makes the Schur complement dense
+          int rk = 1 + r.nextInt(d[v]);
+          bt.lowRank(v, rk);
+          for (int q = 0; q < rk * d[v]; q++) {
+            bt.low[v][q] = r.nextGaussian();
+          }
+          for (int q = 0; q < rk; q++) {
+            for (int i = 0; i < d[v]; i++) {
+              for (int j = 0; j < d[v]; j++) {
+                m[(off[v] + i) * n + off[v] + j] += bt.low[v][q * d[v] + i] * bt.low[v][q * d[v] + j];
+              }
+            }
+          }
+          lowRankBlocks++;
+        }
       }
       boolean[] pinned = new boolean[n];
       double[] val = new double[n];
@@ -84,6 +114,9 @@ class BlockTridiagonalTest {
         out[v] = new double[d[v]];
       }
       assertEquals(true, bt.solve(out));
+      for (int v = 0; v < nv; v++) {
+        woodbury += bt.woodburyUsed(v) ? 1 : 0;
+      }
       // dense reference: free rows of M x = b with pinned x fixed
       int nf = 0;
       int[] fr = new int[n];
@@ -118,6 +151,8 @@ class BlockTridiagonalTest {
         }
       }
     }
+    // both ways of handling a low-rank block occur: Woodbury and the dense fallback
+    assertTrue(woodbury >= 20 && lowRankBlocks - woodbury >= 20, woodbury + " of " + lowRankBlocks);
   }
 
   @Test

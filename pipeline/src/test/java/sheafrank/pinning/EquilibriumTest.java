@@ -83,6 +83,53 @@ class EquilibriumTest {
     assertTrue(surfaces >= 8, "too few switching-surface cases: " + surfaces);
   }
 
+  /**
+   * Wide hidden layer, narrow output, input and output pinned (the solver eliminates a1's block
+   * D + W2^T W2 by Woodbury): the result is stationary for its region energy on every free
+   * coordinate off the switching surfaces, and equals Euler's limit (unique for one hidden layer,
+   * see ExactSolver#pathStep), with hard and soft pins on a1 too.
+   */
+  @Test
+  void wideHiddenLayerIsStationaryAndMatchesEuler() {
+    SplittableRandom r = Rng.stream(34, 1);
+    for (int trial = 0; trial < 12; trial++) {
+      int m = 1 + trial % 2;
+      int[] w = {2, 12 + r.nextInt(20), m};
+      Mlp net = TestNets.random(w, OutputActivation.IDENTITY, 700 + trial);
+      StringBuilder s = new StringBuilder("x = " + RandomProblems.fmt(4 * r.nextDouble() - 2) + ", "
+          + RandomProblems.fmt(4 * r.nextDouble() - 2) + "; y = " + RandomProblems.fmt(3 * r.nextGaussian()));
+      if (m == 2) {
+        s.append(", ").append(RandomProblems.fmt(3 * r.nextGaussian()));
+      }
+      int j = r.nextInt(w[1]);
+      if (trial % 3 == 1) {
+        s.append("; a1[").append(j).append("] = ").append(RandomProblems.fmt(2 * r.nextGaussian()));
+      } else if (trial % 3 == 2) {
+        s.append("; a1[").append(j).append("] ~ ").append(RandomProblems.fmt(2 * r.nextGaussian())).append(" @ 2");
+      }
+      PinnedProblem p = PinnedProblem.of(net, s.toString());
+      PinnedProblem.Bound b = p.bind();
+      PinnedResult res = p.solve();
+      assertTrue(res.converged(), s.toString());
+      double[] c = res.cochain();
+      double[] g = new double[c.length];
+      p.regionGradient(c, res.pattern(), b.softTargets(), g, new double[2 * c.length]);
+      boolean[] fixed = p.fixedMask();
+      SheafLayout lay = p.layout();
+      for (int i = 0; i < c.length; i++) {
+        boolean zHeld = i >= lay.zOffset(0) && i < lay.zOffset(0) + w[1] && c[i] == 0;
+        if (!fixed[i] && !zHeld) {
+          assertEquals(0.0, g[i], 1e-10, s + ": gradient at " + lay.coordinateName(i));
+        }
+      }
+      if (trial < 4) {
+        double[] euler = EulerReference.run(p, b, RandomProblems.stableDt(p));
+        assertNotNull(euler, s.toString());
+        assertEquals(0.0, maxDiff(c, euler), 1e-8, s.toString());
+      }
+    }
+  }
+
   /** a1[0] pinned to -2 with t = 1: z1[0] = 0 exactly, a sliding equilibrium (Note 5.1). */
   @Test
   void hiddenPinBelowZeroSlidesOnTheSurface() {
