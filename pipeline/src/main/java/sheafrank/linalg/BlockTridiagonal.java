@@ -261,7 +261,7 @@ public final class BlockTridiagonal {
                 acc += b[bo + j] * yp[j];
               }
               yv[i] -= acc;
-              for (int k = 0; k < n; k++) {
+              for (int k = 0; k <= i; k++) { // lower triangle, as below
                 double bg = 0;
                 for (int j = 0; j < np; j++) {
                   bg += b[bo + j] * x[j * n + k];
@@ -315,7 +315,8 @@ public final class BlockTridiagonal {
             xKind[v] = DENSE;
           }
           if (xKind[v] == DENSE) {
-            // S -= X^T X, y -= X^T y_prev
+            // S -= X^T X (lower triangle: all that the Cholesky factorisation and the triangular
+            // solves read), y -= X^T y_prev
             for (int j = 0; j < np; j++) {
               int xo = j * n;
               double ypj = yp[j];
@@ -326,7 +327,7 @@ public final class BlockTridiagonal {
                 }
                 yv[i] -= xji * ypj;
                 int so = i * n;
-                for (int k = 0; k < n; k++) {
+                for (int k = 0; k <= i; k++) {
                   s[so + k] -= xji * x[xo + k];
                 }
               }
