@@ -26,7 +26,7 @@ import sheafrank.util.Rng;
  *
  * <p>Modes: default (the solver as shipped: proximal path unless provably unnecessary, see
  * {@link ExactSolver#pathStep}), path (the proximal path forced), direct (pathStep 0).
- * Usage: {@code PinningBenchmark [problems=20] [reps=5]}.
+ * Usage: {@code PinningBenchmark [problems=20] [reps=7]}.
  */
 public final class PinningBenchmark {
   private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
@@ -36,7 +36,7 @@ public final class PinningBenchmark {
 
   public static void main(String[] args) {
     int problems = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-    int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    int reps = args.length > 1 ? Integer.parseInt(args[1]) : 7;
     int[][] archs = {{2, 30, 1}, {2, 10, 8, 1}, {2, 8, 6, 4, 1}};
     String[] modeNames = {"default", "path", "direct"};
     System.out.println("LAPACK " + Dense.lapackBackend() + "; thread CPU time; median [min, max] over " + reps
@@ -86,8 +86,8 @@ public final class PinningBenchmark {
         used.add(new Prob(p, b, p.defaultStart(b), modes, s1, s2, 1.9 / lmax));
       }
       int nu = used.size();
-      // warm-up: every kernel, about 2 s
-      long end = System.nanoTime() + 2_000_000_000L;
+      // warm-up: every kernel, about 4 s
+      long end = System.nanoTime() + 4_000_000_000L;
       while (System.nanoTime() < end) {
         for (Prob q : used) {
           for (ExactSolver s : q.modes()) {
@@ -100,12 +100,11 @@ public final class PinningBenchmark {
       double[] euler = new double[reps];
       double[] eulerMax = new double[reps];
       for (int rep = 0; rep < reps; rep++) {
-        for (int m = 0; m < 3; m++) {
-          double sum = 0;
-          for (Prob q : used) {
-            sum += exactCpu(q.modes()[m], q, 200);
+        // modes interleaved per problem, so that load changes hit all three alike
+        for (Prob q : used) {
+          for (int m = 0; m < 3; m++) {
+            exact[m][rep] += exactCpu(q.modes()[m], q, 200) / nu;
           }
-          exact[m][rep] = sum / nu;
         }
         double e1 = 0;
         double e2 = 0;
