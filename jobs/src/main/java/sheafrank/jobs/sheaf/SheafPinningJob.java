@@ -69,7 +69,8 @@ public final class SheafPinningJob implements Job {
         "pins, ';'-separated, in double quotes: 'x = input', 'y = target', 'a1[3] = 2.5', 'x = 1, 2', "
             + "'z2 ~ 0.5 @ 10' (soft, gamma 10); layers 1-based, neurons 0-based; unpinned input coordinates are free"));
     p.add(Param.of("exact.path_step", Type.DOUBLE, "0.1",
-        "exact solver: first proximal step of its gradient-flow path (0 = straight to each region's minimiser)").nonNegative());
+        "exact solver: first proximal step of its gradient-flow path (0 = straight to each region's minimiser;"
+            + " one hidden layer with the input pinned goes straight anyway, provably to the same point)").nonNegative());
     p.add(Param.of("exact.max_iterations", Type.INT, "0", "exact solver: iteration cap (0 = 100 + 10 x hidden units)")
         .nonNegative());
     p.add(Param.of("euler", Type.BOOL, "false", "also run forward Euler of the pinned heat equation from the same start"));
