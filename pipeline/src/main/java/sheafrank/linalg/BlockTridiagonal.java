@@ -300,16 +300,17 @@ public final class BlockTridiagonal {
                   start = j;
                 }
               }
-              for (int j = 0; j < start; j++) {
-                x[j * n + i] = 0;
-              }
+              // forward substitution in place on the contiguous col (entries before start are 0)
               for (int j = start; j < np; j++) {
                 double acc = col[j];
                 int lo = j * np;
                 for (int k = start; k < j; k++) {
-                  acc -= lp[lo + k] * x[k * n + i];
+                  acc -= lp[lo + k] * col[k];
                 }
-                x[j * n + i] = acc / lp[lo + j];
+                col[j] = acc / lp[lo + j];
+              }
+              for (int j = 0; j < np; j++) {
+                x[j * n + i] = col[j];
               }
             }
             xKind[v] = DENSE;
