@@ -53,7 +53,9 @@ import sheafrank.sheaf.SheafLayout;
  * active bound: the point is a local minimiser of E. A held unit with {@code a_j != 0} is an
  * equilibrium ON a switching surface (Note 5.1): Filippov sliding, {@code a_j != relu(z_j)}, not a
  * global section. Every step decreases E, so the method stops at a local minimiser reachable
- * downhill from the start, the one Euler reaches in the cases tested.
+ * downhill from the start, the one Euler reaches in the cases tested. The default mode first
+ * follows the gradient flow with proximal steps, except where the direct iteration provably ends
+ * at the flow's limit (one hidden layer with the input pinned; see {@link ExactSolver#pathStep}).
  *
  * <p>Instances are immutable and thread-safe; {@link #solver()} gives a per-thread workspace.
  */
