@@ -133,6 +133,42 @@ class EquilibriumTest {
     }
   }
 
+  /**
+   * Why the shortcut of ExactSolver#pathStep needs the start in the forward region. One unit with
+   * t = -1 (inactive at the forward pass), y pinned at 10: two local minimisers (inactive: z = -1,
+   * a = 10/3, z2 = 20/3, E = 50/3; active: the chain -1 .. 10 split evenly, z = 1.75, a = 4.5,
+   * z2 = 7.25, E = 121/8). From the start z = 0.5, a = z2 = 0 (active side) the flow first pulls z
+   * down (dz/dt = -2), crosses z = 0 at t ~ 0.25 before a has grown, and stays inactive; the direct
+   * mode goes straight to the active minimiser, so the shortcut must not be taken there. (The
+   * proximal path, whose steps grow 4x, also overshoots this early crossing and lands on the active
+   * one: the path is an approximation of the flow, not the flow.) From the default start z = t the
+   * unit never switches on, the shortcut applies, and the result is Euler's.
+   */
+  @Test
+  void shortcutOnlyFromTheForwardRegion() {
+    Mlp net = new Mlp(new int[] {1, 1, 1}, new double[][] {{1}, {1}}, new double[][] {{0}, {0}},
+        OutputActivation.IDENTITY);
+    PinnedProblem p = PinnedProblem.of(net, "x = -1; y = 10");
+    PinnedProblem.Bound b = p.bind();
+    double[] inactive = {-1, -1, 10.0 / 3, 20.0 / 3, 10};
+    double[] active = {-1, 1.75, 4.5, 7.25, 10};
+    double[] start = {-1, 0.5, 0, 0, 10};
+    double[] euler = start.clone();
+    assertTrue(new PinnedEuler(p).run(b, euler, 0.01, 1_000_000, 1e-12));
+    assertArrayEquals(inactive, euler, 1e-8);
+    assertArrayEquals(active, p.solver().pathStep(0).solve(b, start).cochain(), 1e-12);
+    // off the forward region: no shortcut, the default is exactly the forced path
+    assertArrayEquals(p.solver().convexShortcut(false).solve(b, start).cochain(),
+        p.solver().solve(b, start).cochain(), 0.0);
+    // from the default start: Euler's minimiser, in one solve
+    double[] eulerFwd = p.defaultStart(b);
+    assertTrue(new PinnedEuler(p).run(b, eulerFwd, 0.01, 1_000_000, 1e-12));
+    assertArrayEquals(inactive, eulerFwd, 1e-8);
+    PinnedResult def = p.solve();
+    assertArrayEquals(inactive, def.cochain(), 1e-12);
+    assertEquals(1, def.iterations());
+  }
+
   /** a1[0] pinned to -2 with t = 1: z1[0] = 0 exactly, a sliding equilibrium (Note 5.1). */
   @Test
   void hiddenPinBelowZeroSlidesOnTheSurface() {
