@@ -30,7 +30,9 @@ class EquilibriumTest {
   /**
    * One hidden layer with the input pinned and no pin on z1: units inactive at the forward pass
    * feel only their weight edge and stay at z = t < 0, active ones live on the convex set z >= 0,
-   * so the pinned energy has exactly one local minimiser. Exact and Euler must agree to 1e-8 on
+   * so the flow from the forward pass stays in a region where E is convex and has exactly one
+   * possible limit (ExactSolver#pathStep; E can have other local minimisers elsewhere, see
+   * shortcutOnlyFromTheForwardRegion). Exact and Euler must agree to 1e-8 on
    * every problem (identity, sigmoid and softmax outputs; hard and soft pins on a1, z2, y; many
    * end on switching surfaces: a1 pinned negative, y pinned far away).
    */

@@ -24,7 +24,8 @@ class GammaSweepTest {
     }
     int moved = 0;
     for (int trial = 0; trial < 12; trial++) {
-      // one hidden layer, input pinned, no pin on z1: a unique local minimiser for every gamma
+      // one hidden layer, input pinned, no pin on z1: from the forward region the flow has a
+      // unique limit for every gamma (ExactSolver#pathStep)
       int[] w = {2, 3 + r.nextInt(4), 1 + r.nextInt(2)};
       Mlp net = TestNets.random(w, OutputActivation.IDENTITY, 1100 + trial);
       String spec = "x = " + RandomProblems.fmt(2 * r.nextGaussian()) + ", " + RandomProblems.fmt(2 * r.nextGaussian())
