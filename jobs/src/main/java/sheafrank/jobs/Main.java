@@ -23,6 +23,7 @@ import sheafrank.jobs.core.JobContext;
 import sheafrank.jobs.core.Param;
 import sheafrank.jobs.core.Params;
 import sheafrank.jobs.core.Spec;
+import sheafrank.linalg.BatchReductions;
 import sheafrank.linalg.Dense;
 
 /**
@@ -170,7 +171,8 @@ public final class Main {
     int code;
     try {
       out.println("run " + runId + ": job " + p.job().name() + " on " + spark.sparkContext().master()
-          + " (BLAS " + Dense.blasBackend() + ", LAPACK " + Dense.lapackBackend() + ")");
+          + " (BLAS " + Dense.blasBackend() + ", LAPACK " + Dense.lapackBackend() + ", batch sums "
+          + (BatchReductions.vectorised() ? "SIMD" : "scalar: no jdk.incubator.vector") + ")");
       failed = p.job().run(ctx, spec);
       status = failed == 0 ? "succeeded" : "completed_with_failures";
       code = failed == 0 ? EXIT_OK : EXIT_FAILED_UNITS;

@@ -68,7 +68,8 @@ class StandaloneClusterTest {
    * Short-lived JVMs on a small shared machine: C1 only and the serial collector cut start-up CPU (the
    * job's arithmetic is IEEE-exact in every JIT tier, so results do not depend on it).
    */
-  private static final List<String> LEAN_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+  private static final List<String> LEAN_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+      "--add-modules=jdk.incubator.vector");
   /** Test-framework jars on the test class path that are not part of a Spark runtime. */
   private static final List<String> NOT_SPARK = List.of("junit-", "opentest4j-", "apiguardian-",
       "surefire", "common-java5-", "maven-surefire");

@@ -1,5 +1,6 @@
 package sheafrank.train;
 
+import sheafrank.linalg.BatchReductions;
 import sheafrank.net.OutputActivation;
 
 /**
@@ -34,6 +35,8 @@ final class Backprop {
   private final double[][][] prevOnes;
   private final double[][] gExt;
   private final double[] scratch;
+  /** One hidden layer on two inputs, one output, SIMD available: the {@link FusedKernels} passes. */
+  private boolean fused;
 
   Backprop(int[] widths, int maxBatch) {
     this.n = widths.clone();
@@ -60,6 +63,17 @@ final class Backprop {
       prevOnes[l][n[l]] = ones;
     }
     scratch = new double[3 * n[depth]];
+    fused = BatchReductions.vectorised() && depth == 2 && n[0] == 2 && n[2] == 1;
+  }
+
+  /** Whether the {@link FusedKernels} passes are in use. */
+  boolean fusedPasses() {
+    return fused;
+  }
+
+  /** Tests: use the general passes even where the fused ones apply. */
+  void useGeneralKernels() {
+    fused = false;
   }
 
   int maxBatch() {
@@ -85,7 +99,16 @@ final class Backprop {
       TaskKind kind, double[][] gW, double[][] gB, boolean needLoss) {
     // forward
     double[][] prev = x;
-    for (int l = 0; l < depth; l++) {
+    if (fused) {
+      // a_i = relu(W1 x + b1)_i and the output's affine sum, one pass per hidden unit
+      double[] w1 = w[0];
+      double[] out = z[1][0];
+      for (int i = 0; i < n[1]; i++) {
+        FusedKernels.forwardHiddenRow(a[0][i], x[0], x[1], w1[2 * i], w1[2 * i + 1], b[0][i],
+            count, out, i == 0, b[1][0], w[1][i]);
+      }
+    }
+    for (int l = fused ? depth : 0; l < depth; l++) {
       int nout = n[l + 1];
       if (l < depth - 1) {
         for (int i = 0; i < nout; i++) {
@@ -168,6 +191,20 @@ final class Backprop {
       return loss;
     }
     // backward
+    if (fused) {
+      // per hidden unit j: the output layer's sum d a_j and unit j's delta sums, one pass
+      double[] dout0 = dout[0];
+      double[] w2 = w[1];
+      double[] g1 = gExt[0];
+      for (int j = 0; j < n[1]; j++) {
+        gW[1][j] = FusedKernels.backwardHiddenRow(a[0][j], dout0, x[0], x[1], w2[j], count, g1, 3 * j);
+        gW[0][2 * j] = g1[3 * j];
+        gW[0][2 * j + 1] = g1[3 * j + 1];
+        gB[0][j] = g1[3 * j + 2];
+      }
+      gB[1][0] = BatchReductions.dot(dout0, prevOnes[1][n[1]], count);
+      return loss;
+    }
     for (int l = depth - 1; l >= 0; l--) {
       int nin = n[l];
       int nout = n[l + 1];

@@ -1,6 +1,7 @@
 package sheafrank.train;
 
 import java.util.SplittableRandom;
+import sheafrank.linalg.BatchReductions;
 import sheafrank.net.Mlp;
 import sheafrank.net.OutputActivation;
 import sheafrank.sheaf.SheafLayout;
@@ -56,6 +57,12 @@ public final class JointDynamics {
   private final double[][][] ra;
   private final double[][] force;
   private final double[] tmp;
+  /** One hidden layer on two inputs and one output: {@link #sweepFused}. */
+  private boolean fused;
+  /** The output unit's affine sum (fused step only). */
+  private final double[] acc;
+  /** {@code {tmp}}: the scratch residual row as a one-row block for the batch sums. */
+  private final double[][] fusedRows;
   private final double[] lossScratch;
   private final Loss loss;
   private final double alpha;
@@ -131,6 +138,9 @@ public final class JointDynamics {
     }
     this.force = new double[n[depth]][batch];
     this.tmp = new double[batch];
+    this.fused = depth == 2 && n[0] == 2 && n[2] == 1;
+    this.acc = fused ? new double[batch] : null;
+    this.fusedRows = new double[][] {tmp};
     this.lossScratch = new double[Math.max(3 * n[depth], batch)];
     this.loss = loss;
     this.alpha = alpha;
@@ -276,6 +286,10 @@ public final class JointDynamics {
   private void sweep(double h, double[][] out) {
     final int m = batch;
     final boolean plain = out == null && lambda == 0;
+    if (plain && fused) {
+      sweepFused(h);
+      return;
+    }
     for (int l = 0; l < depth; l++) {
       final int nin = n[l];
       final int nout = n[l + 1];
@@ -288,25 +302,9 @@ public final class JointDynamics {
       }
       // weight gradient (eq. 25, summed over the batch), from the old a_{l-1}
       if (beta != 0 || out != null) {
-        double[] gwl = gw[l];
-        double[] gbl = gb[l];
         double[] ge = gExt[l];
         Kernels.gram(rwl, nout, prevOnes[l], nin + 1, m, ge);
-        for (int i = 0; i < nout; i++) {
-          int base = i * (nin + 1);
-          for (int j = 0; j < nin; j++) {
-            gwl[i * nin + j] = -ge[base + j];
-          }
-          gbl[i] = -ge[base + nin];
-        }
-        if (mu != 0) {
-          for (int i = 0; i < gwl.length; i++) {
-            gwl[i] += mu * (w0 == null ? wl[i] : wl[i] - w0[l][i]);
-          }
-          for (int i = 0; i < gbl.length; i++) {
-            gbl[i] += mu * (b0 == null ? b[l][i] : b[l][i] - b0[l][i]);
-          }
-        }
+        weightGradient(l);
       }
       if (l < depth - 1) {
         // activation edge residual a - R z, then z_l's gradient r_w - R r_a
@@ -409,6 +407,108 @@ public final class JointDynamics {
   }
 
   /**
+   * dE/dW_l and dE/db_l from the batch sums {@code gExt[l]} (W_l's row i: entries
+   * {@code i (n_l + 1) + j}, bias last): the negated sums plus the weight regulariser.
+   */
+  private void weightGradient(int l) {
+    final int nin = n[l];
+    final int nout = n[l + 1];
+    final double[] gwl = gw[l];
+    final double[] gbl = gb[l];
+    final double[] ge = gExt[l];
+    final double[] wl = w[l];
+    for (int i = 0; i < nout; i++) {
+      int base = i * (nin + 1);
+      for (int j = 0; j < nin; j++) {
+        gwl[i * nin + j] = -ge[base + j];
+      }
+      gbl[i] = -ge[base + nin];
+    }
+    if (mu != 0) {
+      for (int i = 0; i < gwl.length; i++) {
+        gwl[i] += mu * (w0 == null ? wl[i] : wl[i] - w0[l][i]);
+      }
+      for (int i = 0; i < gbl.length; i++) {
+        gbl[i] += mu * (b0 == null ? b[l][i] : b[l][i] - b0[l][i]);
+      }
+    }
+  }
+
+  /**
+   * {@link #sweep} for one hidden layer on two inputs and one output unit, plain step (Table 1's
+   * regression and binary nets), arranged so that each hidden unit's rows are read from memory
+   * once: a first pass over the activation rows builds the output unit's residual r (old state);
+   * then per hidden unit i, while its rows are in the L1 cache, the output layer's gradient sum
+   * {@code sum r a_i} (old a_i), one elementwise pass (weight-edge residual into a scratch row,
+   * activation edge, z_i and a_i updates) and the sums of the residual against x and 1. The same
+   * operations in the same order as the general sweep, only interleaved differently across
+   * independent rows, with the batch sums in {@link BatchReductions}' order: the same bits
+   * (tested). The general sweep stores every residual row and makes three to five passes per unit.
+   */
+  private void sweepFused(double h) {
+    final int m = batch;
+    final int hidden = n[1];
+    final double[] w1 = w[0];
+    final double[] b1 = b[0];
+    final double[] w2 = w[1];
+    final double[][] z1 = zr[0];
+    final double[][] a1 = ar[0];
+    final double[] x0 = xr[0];
+    final double[] x1 = xr[1];
+    // the output unit's residual from the old state, in the order of Kernels.residualRow
+    final double[] r = rw[1][0];
+    final double[] zo = zr[1][0];
+    final double bo = b[1][0];
+    for (int i = 0; i < hidden; i++) {
+      final double[] a = a1[i];
+      final double wi = w2[i];
+      if (i == 0) {
+        for (int s = 0; s < m; s++) {
+          acc[s] = bo + wi * a[s];
+        }
+      } else {
+        for (int s = 0; s < m; s++) {
+          acc[s] += wi * a[s];
+        }
+      }
+    }
+    for (int s = 0; s < m; s++) {
+      r[s] = zo[s] - acc[s];
+    }
+    loss.forceRows(zr[1], yr, 1, m, force, lossScratch);
+    final double[] f = force[0];
+    for (int s = 0; s < m; s++) {
+      zo[s] = zo[s] - h * (r[s] + f[s]);
+    }
+    final double[] ge1 = gExt[0];
+    final double[] ge2 = gExt[1];
+    final double[] rv = tmp;
+    final double[][] rvRow = fusedRows;
+    for (int i = 0; i < hidden; i++) {
+      final double[] z = z1[i];
+      final double[] a = a1[i];
+      ge2[i] = BatchReductions.dot(r, a, m);
+      final double wa = w1[2 * i];
+      final double wb = w1[2 * i + 1];
+      final double bi = b1[i];
+      final double wo = w2[i];
+      for (int s = 0; s < m; s++) {
+        double zz = z[s];
+        double av = a[s];
+        double q = zz - ((bi + wa * x0[s]) + wb * x1[s]);
+        rv[s] = q;
+        double ra = av - Math.max(zz, 0.0);
+        z[s] = zz - h * (q - Kernels.mask(zz) * ra);
+        a[s] = av - h * (ra - wo * r[s]);
+      }
+      BatchReductions.gram(rvRow, 1, prevOnes[0], 3, m, ge1, 3 * i);
+    }
+    ge2[hidden] = BatchReductions.dot(r, prevOnes[1][hidden], m);
+    weightGradient(0);
+    weightGradient(1);
+  }
+
+  /**
    * The regularised energy of eq. 28/41 at the current state: over all samples
    * {@code 1/2 sum_edges ||r_e||^2 + U_out}, plus {@code lambda/2 ||omega - omega_0||^2 +
    * mu/2 ||theta - theta_0||^2}.
@@ -474,6 +574,16 @@ public final class JointDynamics {
       b2[l] = b[l].clone();
     }
     return new Mlp(n, w2, b2, loss.activation());
+  }
+
+  /** Whether plain steps take {@link #sweepFused} (one hidden layer, two inputs, one output). */
+  boolean fusedSteps() {
+    return fused;
+  }
+
+  /** Tests: use the general sweep even where the fused one applies. */
+  void useGeneralKernels() {
+    fused = false;
   }
 
   /** The live weight array of 0-based layer l (row-major). */

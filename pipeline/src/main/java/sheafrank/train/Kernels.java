@@ -1,5 +1,7 @@
 package sheafrank.train;
 
+import sheafrank.linalg.BatchReductions;
+
 /**
  * Allocation-free loops over a batch held as rows: one {@code double[]} per quantity, one entry
  * per sample. Every elementwise loop indexes all its arrays by the same sample index, which is what
@@ -22,188 +24,16 @@ final class Kernels {
   /**
    * {@code g[i*np + j] = sum_s r[i][s] p[j][s]} over the first n samples: the batch-summed outer
    * products of eq. 25 and of backprop (pass a row of ones as the last p row to get the bias sums
-   * in the same sweep). The JIT does not vectorise reductions, so this is a register-blocked
-   * micro-kernel: two r rows times up to four p rows per pass, i.e. up to eight independent
-   * fused multiply-add chains sharing their loads.
+   * in the same sweep). In {@link BatchReductions}' fixed order (SIMD when available, identical
+   * bits either way).
    */
   static void gram(double[][] r, int nout, double[][] p, int np, int n, double[] g) {
-    int i = 0;
-    for (; i + 1 < nout; i += 2) {
-      final double[] r0 = r[i];
-      final double[] r1 = r[i + 1];
-      final int g0 = i * np;
-      final int g1 = g0 + np;
-      int j = 0;
-      for (; j + 3 < np; j += 4) {
-        final double[] p0 = p[j];
-        final double[] p1 = p[j + 1];
-        final double[] p2 = p[j + 2];
-        final double[] p3 = p[j + 3];
-        double a0 = 0;
-        double a1 = 0;
-        double a2 = 0;
-        double a3 = 0;
-        double b0 = 0;
-        double b1 = 0;
-        double b2 = 0;
-        double b3 = 0;
-        for (int s = 0; s < n; s++) {
-          double u = r0[s];
-          double v = r1[s];
-          double q0 = p0[s];
-          double q1 = p1[s];
-          double q2 = p2[s];
-          double q3 = p3[s];
-          a0 = Math.fma(u, q0, a0);
-          a1 = Math.fma(u, q1, a1);
-          a2 = Math.fma(u, q2, a2);
-          a3 = Math.fma(u, q3, a3);
-          b0 = Math.fma(v, q0, b0);
-          b1 = Math.fma(v, q1, b1);
-          b2 = Math.fma(v, q2, b2);
-          b3 = Math.fma(v, q3, b3);
-        }
-        g[g0 + j] = a0;
-        g[g0 + j + 1] = a1;
-        g[g0 + j + 2] = a2;
-        g[g0 + j + 3] = a3;
-        g[g1 + j] = b0;
-        g[g1 + j + 1] = b1;
-        g[g1 + j + 2] = b2;
-        g[g1 + j + 3] = b3;
-      }
-      int rest = np - j;
-      if (rest == 3) {
-        final double[] p0 = p[j];
-        final double[] p1 = p[j + 1];
-        final double[] p2 = p[j + 2];
-        double a0 = 0;
-        double a1 = 0;
-        double a2 = 0;
-        double b0 = 0;
-        double b1 = 0;
-        double b2 = 0;
-        for (int s = 0; s < n; s++) {
-          double u = r0[s];
-          double v = r1[s];
-          double q0 = p0[s];
-          double q1 = p1[s];
-          double q2 = p2[s];
-          a0 = Math.fma(u, q0, a0);
-          a1 = Math.fma(u, q1, a1);
-          a2 = Math.fma(u, q2, a2);
-          b0 = Math.fma(v, q0, b0);
-          b1 = Math.fma(v, q1, b1);
-          b2 = Math.fma(v, q2, b2);
-        }
-        g[g0 + j] = a0;
-        g[g0 + j + 1] = a1;
-        g[g0 + j + 2] = a2;
-        g[g1 + j] = b0;
-        g[g1 + j + 1] = b1;
-        g[g1 + j + 2] = b2;
-      } else if (rest == 2) {
-        final double[] p0 = p[j];
-        final double[] p1 = p[j + 1];
-        double a0 = 0;
-        double a1 = 0;
-        double b0 = 0;
-        double b1 = 0;
-        double c0 = 0;
-        double c1 = 0;
-        double d0 = 0;
-        double d1 = 0;
-        int s = 0;
-        for (; s + 1 < n; s += 2) {
-          a0 = Math.fma(r0[s], p0[s], a0);
-          a1 = Math.fma(r0[s], p1[s], a1);
-          b0 = Math.fma(r1[s], p0[s], b0);
-          b1 = Math.fma(r1[s], p1[s], b1);
-          c0 = Math.fma(r0[s + 1], p0[s + 1], c0);
-          c1 = Math.fma(r0[s + 1], p1[s + 1], c1);
-          d0 = Math.fma(r1[s + 1], p0[s + 1], d0);
-          d1 = Math.fma(r1[s + 1], p1[s + 1], d1);
-        }
-        if (s < n) {
-          a0 = Math.fma(r0[s], p0[s], a0);
-          a1 = Math.fma(r0[s], p1[s], a1);
-          b0 = Math.fma(r1[s], p0[s], b0);
-          b1 = Math.fma(r1[s], p1[s], b1);
-        }
-        g[g0 + j] = a0 + c0;
-        g[g0 + j + 1] = a1 + c1;
-        g[g1 + j] = b0 + d0;
-        g[g1 + j + 1] = b1 + d1;
-      } else if (rest == 1) {
-        g[g0 + j] = dot(r0, p[j], n);
-        g[g1 + j] = dot(r1, p[j], n);
-      }
-    }
-    if (i < nout) {
-      final double[] r0 = r[i];
-      final int g0 = i * np;
-      int j = 0;
-      for (; j + 3 < np; j += 4) {
-        final double[] p0 = p[j];
-        final double[] p1 = p[j + 1];
-        final double[] p2 = p[j + 2];
-        final double[] p3 = p[j + 3];
-        double a0 = 0;
-        double a1 = 0;
-        double a2 = 0;
-        double a3 = 0;
-        double b0 = 0;
-        double b1 = 0;
-        double b2 = 0;
-        double b3 = 0;
-        int s = 0;
-        for (; s + 1 < n; s += 2) {
-          double u = r0[s];
-          double v = r0[s + 1];
-          a0 = Math.fma(u, p0[s], a0);
-          a1 = Math.fma(u, p1[s], a1);
-          a2 = Math.fma(u, p2[s], a2);
-          a3 = Math.fma(u, p3[s], a3);
-          b0 = Math.fma(v, p0[s + 1], b0);
-          b1 = Math.fma(v, p1[s + 1], b1);
-          b2 = Math.fma(v, p2[s + 1], b2);
-          b3 = Math.fma(v, p3[s + 1], b3);
-        }
-        if (s < n) {
-          double u = r0[s];
-          a0 = Math.fma(u, p0[s], a0);
-          a1 = Math.fma(u, p1[s], a1);
-          a2 = Math.fma(u, p2[s], a2);
-          a3 = Math.fma(u, p3[s], a3);
-        }
-        g[g0 + j] = a0 + b0;
-        g[g0 + j + 1] = a1 + b1;
-        g[g0 + j + 2] = a2 + b2;
-        g[g0 + j + 3] = a3 + b3;
-      }
-      for (; j < np; j++) {
-        g[g0 + j] = dot(r0, p[j], n);
-      }
-    }
+    BatchReductions.gram(r, nout, p, np, n, g);
   }
 
-  /** sum_s a[s] b[s] with four chains. */
+  /** sum_s a[s] b[s] in {@link BatchReductions}' fixed order. */
   static double dot(double[] a, double[] b, int n) {
-    double a0 = 0;
-    double a1 = 0;
-    double a2 = 0;
-    double a3 = 0;
-    int s = 0;
-    for (; s + 3 < n; s += 4) {
-      a0 = Math.fma(a[s], b[s], a0);
-      a1 = Math.fma(a[s + 1], b[s + 1], a1);
-      a2 = Math.fma(a[s + 2], b[s + 2], a2);
-      a3 = Math.fma(a[s + 3], b[s + 3], a3);
-    }
-    for (; s < n; s++) {
-      a0 = Math.fma(a[s], b[s], a0);
-    }
-    return (a0 + a1) + (a2 + a3);
+    return BatchReductions.dot(a, b, n);
   }
 
   /**
