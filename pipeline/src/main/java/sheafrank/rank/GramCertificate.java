@@ -77,14 +77,7 @@ final class GramCertificate {
   GramCertificate(double[] w, int n, int m) {
     this.n = n;
     this.m = m;
-    this.g = new double[n][n];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j <= i; j++) {
-        double s = NumericalRank.dot(w, i * m, w, j * m, m);
-        g[i][j] = s;
-        g[j][i] = s;
-      }
-    }
+    this.g = gram(w, n, m);
     int k = Math.min(n, m);
     this.tri = lowerTriangle(k);
     this.u = workspace(Math.max(n, m));
@@ -98,6 +91,19 @@ final class GramCertificate {
       all = choleskyShifted(tri, n, CERT * trace, u);
     }
     this.everySubset = all;
+  }
+
+  /** W W^T for the row-major n x m matrix w, full, one array per row. */
+  private static double[][] gram(double[] w, int n, int m) {
+    double[][] g = new double[n][n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j <= i; j++) {
+        double s = NumericalRank.dot(w, i * m, w, j * m, m);
+        g[i][j] = s;
+        g[j][i] = s;
+      }
+    }
+    return g;
   }
 
   /** Rows 0 .. k-1 of a lower-triangular workspace, row i of length i + 1. */

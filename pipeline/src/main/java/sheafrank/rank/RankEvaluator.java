@@ -98,14 +98,7 @@ public final class RankEvaluator {
     for (int l = 0; l < layers; l++) {
       w[l] = net.weights(l);
       b[l] = net.bias(l);
-      int rows = net.widths()[l + 1];
-      int cols = net.widths()[l];
-      wt[l] = new double[cols][rows];
-      for (int i = 0; i < rows; i++) {
-        for (int t = 0; t < cols; t++) {
-          wt[l][t][i] = w[l][i * cols + t];
-        }
-      }
+      wt[l] = columns(w[l], net.widths()[l + 1], net.widths()[l]);
     }
     this.method = method;
     this.kernel = new NumericalRank(backend);
@@ -130,6 +123,18 @@ public final class RankEvaluator {
     prodA = new double[maxProd];
     prodB = new double[layers > 1 ? maxProd : 0];
     work = new double[layers > 1 ? maxProd : 0];
+  }
+
+  /** The columns of the row-major rows x cols matrix a, one array each (a small method: cheap to JIT). */
+  private static double[][] columns(double[] a, int rows, int cols) {
+    double[][] c = new double[cols][rows];
+    for (int i = 0; i < rows; i++) {
+      int ri = i * cols;
+      for (int t = 0; t < cols; t++) {
+        c[t][i] = a[ri + t];
+      }
+    }
+    return c;
   }
 
   /** An evaluator for every layer of {@code net}, each treated as a ReLU layer. */
