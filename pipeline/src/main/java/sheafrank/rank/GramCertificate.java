@@ -61,6 +61,7 @@ final class GramCertificate {
   private final int n;
   private final int m;
   private final double[][] g; // n x n, full, one array per row
+  private final double[] diag; // the diagonal of g, contiguous (for the per-point trace)
   private final boolean everySubset;
   private final double[][] tri; // k x k lower triangle workspace, row i has length i + 1
   private double[][] square; // |J| x |J| workspace for the pivoted attempt, allocated on first use
@@ -78,6 +79,10 @@ final class GramCertificate {
     this.n = n;
     this.m = m;
     this.g = gram(w, n, m);
+    this.diag = new double[n];
+    for (int i = 0; i < n; i++) {
+      diag[i] = g[i][i];
+    }
     int k = Math.min(n, m);
     this.tri = lowerTriangle(k);
     this.u = workspace(Math.max(n, m));
@@ -143,8 +148,7 @@ final class GramCertificate {
     }
     double trace = 0;
     for (int a = 0; a < na; a++) {
-      int i = idx[a];
-      trace += g[i][i];
+      trace += diag[idx[a]];
     }
     double delta = CERT * trace;
     int k = Math.min(na, m);
