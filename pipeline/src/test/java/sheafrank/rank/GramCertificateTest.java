@@ -210,8 +210,8 @@ class GramCertificateTest {
     assertEquals(0, e.factorisedCount());
     assertSameWithAndWithoutCertificate(full, box, 20, "duplicate first rows");
 
-    // Rank m - 1 overall (row n1-1 = row 2 too, and row 3 = row 2 + row 0 ... make W = B C with an
-    // inner dimension m - 1): the pivoted attempt runs and must refuse; ranks come from the SVD.
+    // W = B C with inner dimension m - 1, so every row subset has rank <= m - 1: the pivoted
+    // attempt runs at every point and must refuse; the ranks come from the SVD.
     double[] bm = TestMatrices.gaussian(r, n1 * (m - 1));
     double[] cm = TestMatrices.gaussian(r, (m - 1) * m);
     double[] low = new double[n1 * m];
