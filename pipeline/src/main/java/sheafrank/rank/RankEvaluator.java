@@ -49,6 +49,7 @@ public final class RankEvaluator {
   private final int m;
   private final int[] widths; // n_0 = m, n_1 .. n_L
   private final double[][] w;
+  private final double[][][] wt; // wt[l][t] = column t of W_l (length n_l), for the forward pass
   private final double[][] b;
   private final RankMethod method;
   private final CodewordLayout layout;
@@ -92,10 +93,12 @@ public final class RankEvaluator {
     this.m = net.inputDim();
     this.widths = Arrays.copyOf(net.widths(), layers + 1);
     this.w = new double[layers][];
+    this.wt = new double[layers][][];
     this.b = new double[layers][];
     for (int l = 0; l < layers; l++) {
       w[l] = net.weights(l);
       b[l] = net.bias(l);
+      wt[l] = columns(w[l], net.widths()[l + 1], net.widths()[l]);
     }
     this.method = method;
     this.kernel = new NumericalRank(backend);
@@ -120,6 +123,18 @@ public final class RankEvaluator {
     prodA = new double[maxProd];
     prodB = new double[layers > 1 ? maxProd : 0];
     work = new double[layers > 1 ? maxProd : 0];
+  }
+
+  /** The columns of the row-major rows x cols matrix a, one array each (a small method: cheap to JIT). */
+  private static double[][] columns(double[] a, int rows, int cols) {
+    double[][] c = new double[cols][rows];
+    for (int i = 0; i < rows; i++) {
+      int ri = i * cols;
+      for (int t = 0; t < cols; t++) {
+        c[t][i] = a[ri + t];
+      }
+    }
+    return c;
   }
 
   /** An evaluator for every layer of {@code net}, each treated as a ReLU layer. */
@@ -201,16 +216,32 @@ public final class RankEvaluator {
       int[] idx = activeIdx[l];
       int na = 0;
       int wordBase = layout.wordOffset(l);
+      // z = W x as axpys over the columns of W (zero-offset loops, which C2 vectorises); each
+      // z_i receives the same products in the same order t = 0, 1, ... as the dot product
+      // sum_t W_it x_t would, so it is bit-for-bit that dot product.
+      Arrays.fill(out, 0, n, 0.0);
+      double[][] wc = wt[l];
+      for (int t = 0; t < cols; t++) {
+        double xt = in[inOff + t];
+        double[] col = wc[t];
+        for (int i = 0; i < n; i++) {
+          out[i] += col[i] * xt;
+        }
+      }
+      // Unit i is active iff b_i + (W x)_i > 0 (strictly); branch-free, the signs are random.
+      long bits = 0;
       for (int i = 0; i < n; i++) {
-        double s = bl[i] + NumericalRank.dot(wl, i * cols, in, inOff, cols);
-        if (s > 0) {
-          out[i] = s;
-          idx[na++] = i;
+        double s = bl[i] + out[i];
+        boolean on = s > 0;
+        out[i] = on ? s : 0.0;
+        idx[na] = i;
+        na += on ? 1 : 0;
+        bits |= (on ? 1L : 0L) << (i & 63);
+        if ((i & 63) == 63 || i == n - 1) {
           if (codeword != null) {
-            codeword[wordBase + (i >>> 6)] |= 1L << (i & 63);
+            codeword[wordBase + (i >>> 6)] = bits;
           }
-        } else {
-          out[i] = 0.0;
+          bits = 0;
         }
       }
       if (sizes != null) {
@@ -285,6 +316,13 @@ public final class RankEvaluator {
   /** Whether the first-layer certificate is in use (see {@link GramCertificate}). */
   public boolean certifying() {
     return certificate != null;
+  }
+
+  /** Points the pivoted certificate attempt ran on / certified: {tried, certified}; test hook. */
+  long[] pivotedCounts() {
+    return certificate == null
+        ? new long[2]
+        : new long[] {certificate.pivotedTried(), certificate.pivotedCertified()};
   }
 
   /** Layer factorisations skipped because the first-layer certificate proved full rank. */

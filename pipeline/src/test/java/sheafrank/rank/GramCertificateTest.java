@@ -24,9 +24,213 @@ class GramCertificateTest {
       c * c + 1e-3 * s * s, c * s - 1e-3 * c * s,
       c * s - 1e-3 * c * s, s * s + 1e-3 * c * c
     };
-    assertTrue(GramCertificate.choleskyShifted(a.clone(), 2, 0.9e-3, new double[2]));
-    assertFalse(GramCertificate.choleskyShifted(a.clone(), 2, 1.1e-3, new double[2]));
-    assertFalse(GramCertificate.choleskyShifted(new double[] {0}, 1, 0, new double[1]));
+    assertTrue(GramCertificate.choleskyShifted(lower(a, 2), 2, 0.9e-3, GramCertificate.workspace(2)));
+    assertFalse(GramCertificate.choleskyShifted(lower(a, 2), 2, 1.1e-3, GramCertificate.workspace(2)));
+    assertFalse(GramCertificate.choleskyShifted(new double[][] {{0}}, 1, 0, GramCertificate.workspace(1)));
+    assertTrue(GramCertificate.choleskyPivoted(square(a, 2), 2, 2, 0.9e-3, GramCertificate.workspace(2)));
+    assertFalse(GramCertificate.choleskyPivoted(square(a, 2), 2, 2, 1.1e-3, GramCertificate.workspace(2)));
+    // One pivot only: lambda_max = 1 > 0.5 >= the largest diagonal entry's Schur-free value.
+    assertTrue(GramCertificate.choleskyPivoted(square(a, 2), 2, 1, 0.5, GramCertificate.workspace(2)));
+  }
+
+  /** The lower triangle of the row-major k x k matrix a, one array per row (row i: i + 1). */
+  private static double[][] lower(double[] a, int k) {
+    double[][] t = GramCertificate.lowerTriangle(k);
+    for (int i = 0; i < k; i++) {
+      System.arraycopy(a, i * k, t[i], 0, i + 1);
+    }
+    return t;
+  }
+
+  /** The row-major k x k matrix a, one array per row. */
+  private static double[][] square(double[] a, int k) {
+    double[][] t = new double[k][k];
+    for (int i = 0; i < k; i++) {
+      System.arraycopy(a, i * k, t[i], 0, k);
+    }
+    return t;
+  }
+
+  /** Q diag(lambda) Q^T (row-major, exactly symmetric) for a random orthogonal Q. */
+  private static double[] withEigenvalues(SplittableRandom r, double[] lambda) {
+    int k = lambda.length;
+    double[] q = TestMatrices.orthogonal(r, k); // column t = eigenvector t
+    double[] a = new double[k * k];
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j <= i; j++) {
+        double s = 0;
+        for (int t = 0; t < k; t++) {
+          s += q[t * k + i] * lambda[t] * q[t * k + j];
+        }
+        a[i * k + j] = s;
+        a[j * k + i] = s;
+      }
+    }
+    return a;
+  }
+
+  /** B B^T for a random k x r B (row-major): PSD of rank r, trace about k r. */
+  private static double[] lowRankGram(SplittableRandom r, int k, int rank) {
+    double[] b = TestMatrices.gaussian(r, k * rank);
+    double[] a = new double[k * k];
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j <= i; j++) {
+        double s = NumericalRank.dot(b, i * rank, b, j * rank, rank);
+        a[i * k + j] = s;
+        a[j * k + i] = s;
+      }
+    }
+    return a;
+  }
+
+  /** The textbook right-looking Cholesky of A - delta I in reverse pivot order, unblocked. */
+  private static boolean reverseCholeskyReference(double[][] a, int k, double delta) {
+    for (int i = 0; i < k; i++) {
+      a[i][i] -= delta;
+    }
+    double[] u = new double[k];
+    for (int p = k - 1; p >= 0; p--) {
+      double d = a[p][p];
+      if (!(d > 0)) {
+        return false;
+      }
+      double inv = 1.0 / Math.sqrt(d);
+      for (int t = 0; t < p; t++) {
+        u[t] = a[p][t] * inv;
+      }
+      for (int i = 0; i < p; i++) {
+        for (int t = 0; t <= i; t++) {
+          a[i][t] -= u[i] * u[t];
+        }
+      }
+    }
+    return true;
+  }
+
+  @Test
+  void blockedEliminationIsBitForBitTheUnblockedOne() {
+    SplittableRandom r = new SplittableRandom(8);
+    for (int k = 1; k <= 53; k += (k < 12 ? 1 : 7)) {
+      double[] a = lowRankGram(r, k, k + 3); // PD
+      for (double delta : new double[] {0, 1e-3}) {
+        double[][] blocked = lower(a, k);
+        double[][] plain = lower(a, k);
+        assertTrue(GramCertificate.choleskyShifted(blocked, k, delta, GramCertificate.workspace(k)));
+        assertTrue(reverseCholeskyReference(plain, k, delta));
+        for (int i = 0; i < k; i++) {
+          assertArrayEquals(plain[i], blocked[i], 0.0, "k=" + k + " row " + i);
+        }
+      }
+      // Deficient (rank k - 1): both refuse.
+      if (k > 1) {
+        double[] d = lowRankGram(r, k, k - 1);
+        double delta = 1e-10 * k * k;
+        assertFalse(GramCertificate.choleskyShifted(lower(d, k), k, delta, GramCertificate.workspace(k)));
+        assertFalse(reverseCholeskyReference(lower(d, k), k, delta));
+      }
+    }
+  }
+
+  @Test
+  void reverseAndPivotedCholeskyDecideExactlyByTheSmallestEigenvalue() {
+    SplittableRandom r = new SplittableRandom(5);
+    for (int k : new int[] {1, 2, 3, 7, 20, 50, 70}) {
+      for (int rep = 0; rep < 3; rep++) {
+        double lmin = 0.05;
+        double[] lambda = new double[k];
+        for (int t = 0; t < k; t++) {
+          lambda[t] = lmin + (1 - lmin) * r.nextDouble();
+        }
+        lambda[r.nextInt(k)] = lmin;
+        double[] a = withEigenvalues(r, lambda);
+        String what = "k=" + k + " rep " + rep;
+        // A - delta I is PD iff delta < lambda_min; rounding (~1e-14) cannot cross a 5% margin.
+        assertTrue(GramCertificate.choleskyShifted(lower(a, k), k, 0.95 * lmin, GramCertificate.workspace(k)), what);
+        assertFalse(GramCertificate.choleskyShifted(lower(a, k), k, 1.05 * lmin, GramCertificate.workspace(k)), what);
+        assertTrue(GramCertificate.choleskyPivoted(square(a, k), k, k, 0.95 * lmin, GramCertificate.workspace(k)), what);
+        assertFalse(GramCertificate.choleskyPivoted(square(a, k), k, k, 1.05 * lmin, GramCertificate.workspace(k)), what);
+        // Indefinite: one eigenvalue -1e-3, no shift.
+        if (k > 1) {
+          double[] neg = lambda.clone();
+          neg[0] = -1e-3;
+          double[] b = withEigenvalues(r, neg);
+          assertFalse(GramCertificate.choleskyShifted(lower(b, k), k, 0, GramCertificate.workspace(k)), what);
+          assertFalse(GramCertificate.choleskyPivoted(square(b, k), k, k, 0, GramCertificate.workspace(k)), what);
+          // One pivot does succeed: trace > 0, so the largest diagonal entry is positive.
+          assertTrue(GramCertificate.choleskyPivoted(square(b, k), k, 1, 0, GramCertificate.workspace(k)), what);
+        }
+      }
+    }
+  }
+
+  @Test
+  void rankDeficientGramMatricesAreRefusedAndThePivotedFormFindsTheirRank() {
+    SplittableRandom r = new SplittableRandom(6);
+    for (int[] kr : new int[][] {{3, 1}, {8, 5}, {30, 20}, {60, 49}}) {
+      int k = kr[0];
+      int rank = kr[1];
+      double[] a = lowRankGram(r, k, rank);
+      double trace = 0;
+      for (int i = 0; i < k; i++) {
+        trace += a[i * k + i];
+      }
+      double delta = GramCertificate.CERT * trace;
+      String what = k + "x" + k + " rank " + rank;
+      assertFalse(GramCertificate.choleskyShifted(lower(a, k), k, delta, GramCertificate.workspace(k)), what);
+      assertFalse(GramCertificate.choleskyPivoted(square(a, k), k, k, delta, GramCertificate.workspace(k)), what);
+      assertFalse(GramCertificate.choleskyPivoted(square(a, k), k, rank + 1, delta, GramCertificate.workspace(k)),
+          what);
+      // Generic B: some rank rows of B are independent and well conditioned; pivoting finds them.
+      assertTrue(GramCertificate.choleskyPivoted(square(a, k), k, rank, delta, GramCertificate.workspace(k)), what);
+    }
+  }
+
+  @Test
+  void pivotedAttemptCertifiesWhenTheFirstMActiveRowsAreDeficient() {
+    // n1 = m + 3 units, all active (bias 100 on a box of radius 1): |J| > m at every point. Row 1
+    // equals row 0, so the first m active rows are rank m - 1 and their Gram fails; the whole W
+    // has rank m and the pivoted attempt certifies it.
+    SplittableRandom r = new SplittableRandom(21);
+    int m = 9;
+    int n1 = m + 3;
+    double[] w = TestMatrices.gaussian(r, n1 * m);
+    System.arraycopy(w, 0, w, m, m);
+    double[] bias = new double[n1];
+    java.util.Arrays.fill(bias, 100);
+    Mlp full = new Mlp(new int[] {m, n1}, new double[][] {w}, new double[][] {bias},
+        OutputActivation.IDENTITY);
+    PointSampler box = new PointSampler.Box(-1, 1);
+    RankEvaluator e = new RankEvaluator(full, 1, RankMethod.SVD, true, NumericalRank.Backend.JAVA);
+    for (int i = 0; i < 20; i++) {
+      RankEvaluator.Result res = e.evaluate(box.sample(4, 0, i, m));
+      assertEquals(n1, res.sizes()[0]);
+      assertEquals(m, res.ranks()[0]);
+    }
+    assertArrayEquals(new long[] {20, 20}, e.pivotedCounts());
+    assertEquals(0, e.factorisedCount());
+    assertSameWithAndWithoutCertificate(full, box, 20, "duplicate first rows");
+
+    // W = B C with inner dimension m - 1, so every row subset has rank <= m - 1: the pivoted
+    // attempt runs at every point and must refuse; the ranks come from the SVD.
+    double[] bm = TestMatrices.gaussian(r, n1 * (m - 1));
+    double[] cm = TestMatrices.gaussian(r, (m - 1) * m);
+    double[] low = new double[n1 * m];
+    for (int i = 0; i < n1; i++) {
+      for (int j = 0; j < m; j++) {
+        for (int t = 0; t < m - 1; t++) {
+          low[i * m + j] += bm[i * (m - 1) + t] * cm[t * m + j];
+        }
+      }
+    }
+    Mlp deficient = new Mlp(new int[] {m, n1}, new double[][] {low}, new double[][] {bias},
+        OutputActivation.IDENTITY);
+    e = new RankEvaluator(deficient, 1, RankMethod.SVD, true, NumericalRank.Backend.JAVA);
+    for (int i = 0; i < 20; i++) {
+      assertEquals(m - 1, e.evaluate(box.sample(4, 0, i, m)).ranks()[0]);
+    }
+    assertArrayEquals(new long[] {20, 0}, e.pivotedCounts());
+    assertEquals(20, e.factorisedCount());
+    assertSameWithAndWithoutCertificate(deficient, box, 20, "rank m - 1");
   }
 
   /** A one-layer net with the given row-major weights and zero bias. */
@@ -60,7 +264,7 @@ class GramCertificateTest {
       "kaiming", "normal(-1,0.1)", "normal(0.2,0.1)", "normal(3,0.1)", "uniform(-1,0)",
       "rankselect(7,uniform(0,1))", "dale(6,4)", "dale(2,4,uniform(0,1))"
     };
-    int[][] shapes = {{10, 5}, {10, 10}, {10, 25}, {5, 40}, {25, 25}};
+    int[][] shapes = {{10, 5}, {10, 10}, {10, 25}, {5, 40}, {25, 25}, {12, 30}};
     for (String spec : specs) {
       for (int[] sh : shapes) {
         WeightInit init = WeightInit.parse(spec);

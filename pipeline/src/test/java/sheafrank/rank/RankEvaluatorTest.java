@@ -167,6 +167,61 @@ class RankEvaluatorTest {
   }
 
   @Test
+  void codewordsAreExactlyTheSignsOfBiasPlusTheInOrderDotProduct() {
+    // The forward pass runs as axpys over the columns of W; it must give bit-for-bit the
+    // pre-activations b_i + sum_t W_it x_t (sum in order t = 0, 1, ...), so the codewords are
+    // those of that formula, across the 64-unit word boundaries and for deeper layers. Half the
+    // weights and coordinates are small integers, so many pre-activations are exactly 0 (inactive).
+    SplittableRandom r = new SplittableRandom(31);
+    for (int[] widths : new int[][] {{3, 64, 65}, {7, 130, 2, 63}, {1, 1}, {50, 100}}) {
+      double[][] w = new double[widths.length - 1][];
+      double[][] b = new double[widths.length - 1][];
+      for (int l = 0; l < w.length; l++) {
+        w[l] = new double[widths[l + 1] * widths[l]];
+        b[l] = new double[widths[l + 1]];
+        for (int i = 0; i < w[l].length; i++) {
+          w[l][i] = r.nextBoolean() ? r.nextInt(-2, 3) : r.nextGaussian();
+        }
+        for (int i = 0; i < b[l].length; i++) {
+          b[l][i] = r.nextBoolean() ? 0.0 : 0.3 * r.nextGaussian();
+        }
+      }
+      Mlp net = new Mlp(widths, w, b, OutputActivation.IDENTITY);
+      RankEvaluator e = RankEvaluator.allLayers(net, RankMethod.SVD);
+      int zeros = 0;
+      for (int p = 0; p < 200; p++) {
+        double[] x = new double[widths[0]];
+        for (int t = 0; t < x.length; t++) {
+          x[t] = r.nextBoolean() ? r.nextInt(-2, 3) : 5 * r.nextGaussian();
+        }
+        RankEvaluator.Result res = e.evaluate(x);
+        double[] a = x;
+        for (int l = 0; l < w.length; l++) {
+          int n = widths[l + 1];
+          double[] next = new double[n];
+          int size = 0;
+          for (int i = 0; i < n; i++) {
+            double s = b[l][i] + sheafrank.linalg.NumericalRank.dot(w[l], i * widths[l], a, 0,
+                widths[l]);
+            zeros += s == 0 ? 1 : 0;
+            boolean on = s > 0;
+            assertEquals(on, e.layout().active(res.codeword(), l, i), "layer " + l + " unit " + i);
+            next[i] = on ? s : 0.0;
+            size += on ? 1 : 0;
+          }
+          assertEquals(size, res.sizes()[l]);
+          a = next;
+        }
+        long[] copy = new long[res.codeword().length];
+        java.util.Arrays.fill(copy, -1L);
+        e.evaluate(x, 0, null, null, copy); // codewords only: same words, stale bits cleared
+        assertArrayEquals(res.codeword(), copy);
+      }
+      assertTrue(zeros > 0 || widths[0] == 50, "exact zeros exercised for " + widths.length);
+    }
+  }
+
+  @Test
   void handExampleUsesTheStrictCodewordConvention() {
     // W1 = [[1,0],[0,1],[1,1]], W2 = [[1,1,1]], zero biases.
     Mlp net =
