@@ -133,10 +133,17 @@ final class Backprop {
           double[] zk = zo[k];
           double[] yk = y[k];
           double[] dk = dout[k];
-          for (int s = 0; s < count; s++) {
-            double e = zk[s] - yk[s];
-            loss += e * e;
-            dk[s] = c * e;
+          if (needLoss) {
+            for (int s = 0; s < count; s++) {
+              double e = zk[s] - yk[s];
+              loss += e * e;
+              dk[s] = c * e;
+            }
+          } else {
+            // the loss is a serial sum (not vectorised); training steps do not need it
+            for (int s = 0; s < count; s++) {
+              dk[s] = c * (zk[s] - yk[s]);
+            }
           }
         }
         loss /= (double) count * m;
