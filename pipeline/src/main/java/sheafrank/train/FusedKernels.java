@@ -5,17 +5,18 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Fused SIMD passes for the commonest training shape, one hidden layer on two inputs (Table 1's
- * [2, 30, 1], [2, 25, 1]): per hidden unit one pass over the batch does what the general code does
- * in three to five (residual, batch sums of the weight gradient, activation edge and update, the
- * next layer's affine sum), so the rows stream through the cache once. Loaded only when
- * {@link sheafrank.linalg.BatchReductions#vectorised()}.
+ * Fused SIMD passes of backprop for the commonest training shape, one hidden layer on two inputs
+ * and one output (Table 1's [2, 30, 1], [2, 25, 1]): per hidden unit one forward pass (activation
+ * and the output's affine sum) and one backward pass (both layers' weight-gradient sums), where the
+ * general code makes three to five passes and stores every delta row. Loaded only when
+ * {@link sheafrank.linalg.BatchReductions#vectorised()}. (The sheaf step's fused pass,
+ * {@code JointDynamics.sweepFused}, is plain Java: see {@code pipeline/TRAINING_NOTES.md}.)
  *
- * <p>Every value is computed with the same operations in the same order as the general code
- * ({@link Kernels}, {@code JointDynamics.sweep}, {@link Backprop}), and every batch sum in
- * {@link sheafrank.linalg.BatchReductions}' canonical order (lanes 0-3 and 4-7 in two 256-bit
- * registers, combined as {@code ((l0+l4)+(l1+l5))+((l2+l6)+(l3+l7))}, then the n mod 8 remaining
- * samples by fused multiply-adds), so the results are identical bit for bit (tested).
+ * <p>Every value is computed with the same operations in the same order as {@link Backprop}'s
+ * general passes, and every batch sum in {@link sheafrank.linalg.BatchReductions}' canonical order
+ * (lanes 0-3 and 4-7 in two 256-bit registers, combined as
+ * {@code ((l0+l4)+(l1+l5))+((l2+l6)+(l3+l7))}, then the n mod 8 remaining samples by fused
+ * multiply-adds), so the results are identical bit for bit (tested).
  */
 final class FusedKernels {
   private FusedKernels() {}
