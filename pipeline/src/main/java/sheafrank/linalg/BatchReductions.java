@@ -69,11 +69,7 @@ public final class BatchReductions {
     if (VECTOR) {
       VectorReductions.gram(r, nout, p, np, n, g, off);
     } else {
-      for (int i = 0; i < nout; i++) {
-        for (int j = 0; j < np; j++) {
-          g[off + i * np + j] = scalarDot(r[i], p[j], n);
-        }
-      }
+      scalarGram(r, nout, p, np, n, g, off);
     }
   }
 
@@ -107,9 +103,14 @@ public final class BatchReductions {
 
   /** The scalar implementation of {@link #gram} (public for the equality tests). */
   public static void scalarGram(double[][] r, int nout, double[][] p, int np, int n, double[] g) {
+    scalarGram(r, nout, p, np, n, g, 0);
+  }
+
+  private static void scalarGram(double[][] r, int nout, double[][] p, int np, int n, double[] g,
+      int off) {
     for (int i = 0; i < nout; i++) {
       for (int j = 0; j < np; j++) {
-        g[i * np + j] = scalarDot(r[i], p[j], n);
+        g[off + i * np + j] = scalarDot(r[i], p[j], n);
       }
     }
   }

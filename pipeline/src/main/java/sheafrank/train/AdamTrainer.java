@@ -138,16 +138,6 @@ public final class AdamTrainer extends Trainer {
   }
 
   @Override
-  protected double stateMaxAbs() {
-    double mx = 0;
-    for (int l = 0; l < w.length; l++) {
-      mx = JointDynamics.maxAbs(w[l], mx);
-      mx = JointDynamics.maxAbs(b[l], mx);
-    }
-    return mx;
-  }
-
-  @Override
   public double flopsPerStep() {
     int[] n = spec.widths();
     double[] q = sizes(n);

@@ -220,7 +220,7 @@ final class Backprop {
         System.arraycopy(x, 0, po, 0, nin);
       }
       double[] ge = gExt[l];
-      Kernels.gram(d[l], nout, po, nin + 1, count, ge);
+      BatchReductions.gram(d[l], nout, po, nin + 1, count, ge);
       for (int i = 0; i < nout; i++) {
         int base = i * (nin + 1);
         System.arraycopy(ge, base, gW[l], i * nin, nin);

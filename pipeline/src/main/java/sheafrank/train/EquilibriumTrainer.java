@@ -271,16 +271,6 @@ public final class EquilibriumTrainer extends Trainer {
     return b[l];
   }
 
-  @Override
-  protected double stateMaxAbs() {
-    double mx = 0;
-    for (int l = 0; l < w.length; l++) {
-      mx = JointDynamics.maxAbs(w[l], mx);
-      mx = JointDynamics.maxAbs(b[l], mx);
-    }
-    return mx;
-  }
-
   /**
    * Per exact solve and sample: two forward passes (4 flops per weight), the m Jacobian rows
    * (2m per weight above the first layer), K (3 m^2 per hidden unit), delta/eps (2m per hidden

@@ -84,16 +84,6 @@ public final class GradientDescentTrainer extends Trainer {
     return b[l];
   }
 
-  @Override
-  protected double stateMaxAbs() {
-    double mx = 0;
-    for (int l = 0; l < w.length; l++) {
-      mx = JointDynamics.maxAbs(w[l], mx);
-      mx = JointDynamics.maxAbs(b[l], mx);
-    }
-    return mx;
-  }
-
   /** Per sample: forward 2 per weight, backward 2 per weight above the first layer, gradient 2 per weight, a few per unit. */
   @Override
   public double flopsPerStep() {

@@ -303,7 +303,7 @@ public final class JointDynamics {
       // weight gradient (eq. 25, summed over the batch), from the old a_{l-1}
       if (beta != 0 || out != null) {
         double[] ge = gExt[l];
-        Kernels.gram(rwl, nout, prevOnes[l], nin + 1, m, ge);
+        BatchReductions.gram(rwl, nout, prevOnes[l], nin + 1, m, ge);
         weightGradient(l);
       }
       if (l < depth - 1) {

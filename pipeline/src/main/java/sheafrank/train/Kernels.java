@@ -1,6 +1,5 @@
 package sheafrank.train;
 
-import sheafrank.linalg.BatchReductions;
 
 /**
  * Allocation-free loops over a batch held as rows: one {@code double[]} per quantity, one entry
@@ -19,21 +18,6 @@ final class Kernels {
    */
   static double mask(double z) {
     return 1.0 - Math.min(Math.max(-z * BIG * BIG, 0.0), 1.0);
-  }
-
-  /**
-   * {@code g[i*np + j] = sum_s r[i][s] p[j][s]} over the first n samples: the batch-summed outer
-   * products of eq. 25 and of backprop (pass a row of ones as the last p row to get the bias sums
-   * in the same sweep). In {@link BatchReductions}' fixed order (SIMD when available, identical
-   * bits either way).
-   */
-  static void gram(double[][] r, int nout, double[][] p, int np, int n, double[] g) {
-    BatchReductions.gram(r, nout, p, np, n, g);
-  }
-
-  /** sum_s a[s] b[s] in {@link BatchReductions}' fixed order. */
-  static double dot(double[] a, double[] b, int n) {
-    return BatchReductions.dot(a, b, n);
   }
 
   /**

@@ -1,5 +1,6 @@
 package sheafrank.train;
 
+import sheafrank.linalg.BatchReductions;
 import sheafrank.net.OutputActivation;
 
 /**
@@ -264,7 +265,7 @@ public final class SheafLoss {
         }
         int nin = n[l];
         double[] ge = gExt[l];
-        Kernels.gram(del[l], n[l + 1], po, nin + 1, count, ge);
+        BatchReductions.gram(del[l], n[l + 1], po, nin + 1, count, ge);
         for (int i = 0; i < n[l + 1]; i++) {
           System.arraycopy(ge, i * (nin + 1), gW[l], i * nin, nin);
           gB[l][i] = ge[i * (nin + 1) + nin];

@@ -66,8 +66,18 @@ public abstract class Trainer {
 
   protected abstract double[] bias(int l);
 
-  /** Largest magnitude in the method's state (NaN if any entry is NaN). */
-  protected abstract double stateMaxAbs();
+  /**
+   * Largest magnitude in the method's state (NaN if any entry is NaN): by default the weights and
+   * biases, layer by layer; methods with more state (the sheaf's cochain) override it.
+   */
+  protected double stateMaxAbs() {
+    double mx = 0;
+    for (int l = 0; l < spec.widths().length - 1; l++) {
+      mx = JointDynamics.maxAbs(weights(l), mx);
+      mx = JointDynamics.maxAbs(bias(l), mx);
+    }
+    return mx;
+  }
 
   /** Estimated floating-point operations of one step. */
   public abstract double flopsPerStep();
