@@ -57,7 +57,7 @@ class SheafPinningJobTest {
 
   /**
    * D1: the worked example of seed 002 §13.6 through the job, with the true values of
-   * pipeline/WORKED_EXAMPLE.md (not the chapter's printed ones).
+   * docs/worked-example.md (not the chapter's printed ones).
    */
   @Test
   void workedExampleThroughTheJob(@TempDir Path dir) throws Exception {

@@ -9,7 +9,7 @@ import sheafrank.net.OutputActivation;
 
 /**
  * Generates conf/weights/worked-example.safetensors: the [2, 2, 1] network of seed 002 §13.6 as
- * reconstructed in pipeline/WORKED_EXAMPLE.md (the chapter prints no weights): W1 = [[1, 0], [0,
+ * reconstructed in docs/worked-example.md (the chapter prints no weights): W1 = [[1, 0], [0,
  * 0.5]], b1 = 0 (so W1 x + b1 = (1, 1) at x = (1, 2)), W2 = (1/2, 1/2), b2 = 1 (forward output 2), the
  * only choice consistent with the printed equilibrium. F64, PyTorch nn.Sequential names.
  * Run: java -cp ... sheafrank.jobs.WorkedExampleWeights [FILE]; WorkedExampleWeightsTest checks

@@ -6,7 +6,7 @@ import sheafrank.net.Mlp;
 import sheafrank.sheaf.SheafLayout;
 
 /**
- * The report of one pinned problem (issue 3; seed 002 §13.4-13.6, exercise 6).
+ * The report of one pinned problem (seed 002 §13.4-13.6, exercise 6).
  *
  * <ul>
  *   <li>{@link #cochain()}: the equilibrium, in {@link SheafLayout} order.

@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * and the output's affine sum) and one backward pass (both layers' weight-gradient sums), where the
  * general code makes three to five passes and stores every delta row. Loaded only when
  * {@link sheafrank.linalg.BatchReductions#vectorised()}. (The sheaf step's fused pass,
- * {@code JointDynamics.sweepFused}, is plain Java: see {@code pipeline/TRAINING_NOTES.md}.)
+ * {@code JointDynamics.sweepFused}, is plain Java: see {@code docs/notes-training.md}.)
  *
  * <p>Every value is computed with the same operations in the same order as {@link Backprop}'s
  * general passes, and every batch sum in {@link sheafrank.linalg.BatchReductions}' canonical order

@@ -10,7 +10,7 @@ import sheafrank.net.Mlp;
 import sheafrank.net.OutputActivation;
 import sheafrank.sheaf.TestNets;
 
-/** Config syntax, coordinate addressing and the bad-input errors of issue 3. */
+/** Config syntax, coordinate addressing and the bad-input errors of pinned problems. */
 class PinSpecTest {
   static final Mlp NET = TestNets.random(new int[] {2, 4, 3, 1}, OutputActivation.IDENTITY, 3);
 

@@ -14,7 +14,7 @@ import sheafrank.sheaf.NeuralSheaf;
 
 /**
  * D1: the worked example of seed 002 §13.6 ([2,2,1], identity output, x = (1,2), y = 3), every
- * number re-derived by hand (see pipeline/WORKED_EXAMPLE.md).
+ * number re-derived by hand (see docs/worked-example.md).
  *
  * <p>The chapter does not print the weights. It states sigma = (1,1) at x, W1 x + b1 = (1,1), a
  * forward output of 2, and a two-sided equilibrium with equal components z1 ~ (1.17,1.17),
