@@ -26,23 +26,24 @@ final class VectorGemm {
   /** Block of the inner index: an 8-row strip of A (8 KC doubles) stays in L1. */
   static final int KC = Integer.getInteger("sheafrank.gemm.kc", 256);
 
+  /** Block of the rows: a transposed A is packed MC x KC at a time (in L2). */
+  static final int MC = Math.max(8, Integer.getInteger("sheafrank.gemm.mc", 256) / 8 * 8);
+
   /** Block of the columns: a KC x NC block of B stays in L2. */
   static final int NC = Math.max(2 * L, Integer.getInteger("sheafrank.gemm.nc", 512) / (2 * L) * (2 * L));
 
   private static final ThreadLocal<double[]> PACK = ThreadLocal.withInitial(() -> new double[0]);
+  private static final ThreadLocal<double[]> PACK_A = ThreadLocal.withInitial(() -> new double[MC * KC]);
 
   static void multiply(boolean transA, boolean transB, int m, int n, int k, double[] a, int aOff,
       int lda, double[] b, int bOff, int ldb, boolean accumulate, double[] c, int cOff, int ldc) {
     if (m == 0 || n == 0) {
       return;
     }
-    if (!accumulate) {
-      // chains start from 0: the kernels resume every chain from C
-      for (int i = 0; i < m; i++) {
-        Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0.0);
-      }
-    }
     if (k == 0) {
+      if (!accumulate) {
+        zero(c, cOff, ldc, 0, m, 0, n);
+      }
       return;
     }
     if (transB) {
@@ -61,26 +62,66 @@ final class VectorGemm {
       bOff = 0;
       ldb = n;
     }
+    double[] ap = transA ? PACK_A.get() : null;
     int rsA = transA ? 1 : lda;
     int csA = transA ? lda : 1;
     for (int p0 = 0; p0 < k; p0 += KC) {
       int kb = Math.min(KC, k - p0);
       int ia = aOff + p0 * csA;
       int ib = bOff + p0 * ldb;
-      for (int j0 = 0; j0 < n; j0 += NC) {
-        int j1 = Math.min(n, j0 + NC);
-        int i = 0;
-        for (; i + 8 <= m; i += 8) {
-          strip(8, kb, a, ia + i * rsA, rsA, csA, b, ib, ldb, c, cOff + i * ldc, ldc, j0, j1);
+      // chains that start from 0 start from a zeroed C, zeroed strip by strip while it is hot
+      boolean fresh = !accumulate && p0 == 0;
+      for (int i0 = 0; i0 < m; i0 += MC) {
+        int i1 = Math.min(m, i0 + MC);
+        if (transA) {
+          packA(a, ia + i0, lda, kb, i1 - i0, ap);
         }
-        if (i + 4 <= m) {
-          strip(4, kb, a, ia + i * rsA, rsA, csA, b, ib, ldb, c, cOff + i * ldc, ldc, j0, j1);
-          i += 4;
-        }
-        for (; i < m; i++) {
-          strip(1, kb, a, ia + i * rsA, rsA, csA, b, ib, ldb, c, cOff + i * ldc, ldc, j0, j1);
+        for (int j0 = 0; j0 < n; j0 += NC) {
+          int j1 = Math.min(n, j0 + NC);
+          for (int i = i0; i < i1; ) {
+            int mr = height(i1 - i);
+            if (fresh) {
+              zero(c, cOff, ldc, i, i + mr, j0, j1);
+            }
+            if (transA) {
+              strip(mr, kb, ap, (i - i0) * kb, 1, mr, b, ib, ldb, c, cOff + i * ldc, ldc, j0, j1);
+            } else {
+              strip(mr, kb, a, ia + i * rsA, rsA, csA, b, ib, ldb, c, cOff + i * ldc, ldc, j0, j1);
+            }
+            i += mr;
+          }
         }
       }
+    }
+  }
+
+  /** Height of the next strip when {@code left} rows remain: 8, then 4, then 1. */
+  private static int height(int left) {
+    return left >= 8 ? 8 : left >= 4 ? 4 : 1;
+  }
+
+  /**
+   * Copies the kb x mb block of a transposed A (rows p at {@code ia + p * lda}, mb contiguous
+   * values each, read row by row so the hardware prefetches them) into strips: the strip of
+   * height mr starting at row r0 holds element (r0 + r, p) at {@code ap[r0 * kb + p * mr + r]}.
+   */
+  private static void packA(double[] a, int ia, int lda, int kb, int mb, double[] ap) {
+    for (int p = 0; p < kb; p++) {
+      int src = ia + p * lda;
+      for (int r0 = 0; r0 < mb; ) {
+        int mr = height(mb - r0);
+        int dst = r0 * kb + p * mr;
+        for (int r = 0; r < mr; r++) {
+          ap[dst + r] = a[src + r0 + r];
+        }
+        r0 += mr;
+      }
+    }
+  }
+
+  private static void zero(double[] c, int cOff, int ldc, int i0, int i1, int j0, int j1) {
+    for (int i = i0; i < i1; i++) {
+      Arrays.fill(c, cOff + i * ldc + j0, cOff + i * ldc + j1, 0.0);
     }
   }
 

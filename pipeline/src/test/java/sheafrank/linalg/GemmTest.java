@@ -113,6 +113,7 @@ class GemmTest {
         check(r, ta, tb, 21, 37, VectorGemm.KC + 3, false, Gemm::vectorMultiply);
         check(r, ta, tb, 13, 2 * VectorGemm.NC + 35, 9, true, Gemm::vectorMultiply);
         check(r, ta, tb, 70, 64, 2 * VectorGemm.KC + 1, true, Gemm::vectorMultiply);
+        check(r, ta, tb, 2 * VectorGemm.MC + 13, 20, 40, false, Gemm::vectorMultiply);
       }
     }
   }
