@@ -9,13 +9,18 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The micro-kernels keep a tile of {@code mr} rows x {@code nv} vectors of C in registers (8 x 2
  * in the bulk: 16 accumulators), and per step p broadcast {@code A[i][p]} of each row and
- * fused-multiply-add it with the vectors of B's row p, so every lane is one output's chain over p.
- * Rows of A are read through strides ({@code rsA}, {@code csA}), so A is never packed, whether
- * transposed or not; B's rows must be contiguous, so a transposed B is copied once into a
- * thread-local {@code k x n} buffer. Cache blocking: the inner index is cut into blocks of
- * {@link #KC} (the partial sums wait in C, exactly), the columns into blocks of {@link #NC}; inside,
- * each 8-row strip of A (in L1) meets every column tile of the block (B in L2). Leftover rows use
- * the 4- and 1-row kernels, leftover columns a 1-vector kernel and finally scalar chains.
+ * fused-multiply-add it with the vectors of B's row p, so every lane is one output's chain over p
+ * (the vector length, 4 or 8 doubles, only decides which outputs share a register). A plain A is
+ * read in place through its row stride; a transposed A is packed, MC x KC at a time and read row
+ * by row (which the hardware prefetches), into strips the kernels read contiguously. B's rows must
+ * be contiguous, so a transposed B is copied once into a thread-local {@code k x n} buffer.
+ *
+ * <p>Cache blocking: the inner index is cut into blocks of {@link #KC} (between blocks every
+ * partial sum waits in C, stored exactly), the rows into blocks of {@link #MC}, the columns into
+ * blocks of {@link #NC}; inside, each 8-row strip of A meets every column tile of the block. A C
+ * that does not accumulate is zeroed strip by strip just before its first block. Leftover rows use
+ * the 4- and 1-row kernels, leftover columns a 1-vector kernel and then scalar chains. The block
+ * sizes can be tuned ({@code -Dsheafrank.gemm.kc|mc|nc}) without changing a bit of any result.
  */
 final class VectorGemm {
   private VectorGemm() {}
@@ -23,17 +28,19 @@ final class VectorGemm {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
   private static final int L = S.length();
 
-  /** Block of the inner index: an 8-row strip of A (8 KC doubles) stays in L1. */
-  static final int KC = Integer.getInteger("sheafrank.gemm.kc", 256);
+  /** Block of the inner index (an 8-row strip of A, 8 KC doubles, stays in L1). */
+  static final int KC = Math.max(8, Integer.getInteger("sheafrank.gemm.kc", 256));
 
-  /** Block of the rows: a transposed A is packed MC x KC at a time (in L2). */
+  /** Block of the rows (a packed transposed A of MC x KC doubles stays in L2). */
   static final int MC = Math.max(8, Integer.getInteger("sheafrank.gemm.mc", 256) / 8 * 8);
 
-  /** Block of the columns: a KC x NC block of B stays in L2. */
-  static final int NC = Math.max(2 * L, Integer.getInteger("sheafrank.gemm.nc", 512) / (2 * L) * (2 * L));
+  /** Block of the columns, a multiple of two vectors (a KC x NC block of B stays in L2). */
+  static final int NC =
+      Math.max(2 * L, Integer.getInteger("sheafrank.gemm.nc", 512) / (2 * L) * (2 * L));
 
   private static final ThreadLocal<double[]> PACK = ThreadLocal.withInitial(() -> new double[0]);
-  private static final ThreadLocal<double[]> PACK_A = ThreadLocal.withInitial(() -> new double[MC * KC]);
+  private static final ThreadLocal<double[]> PACK_A =
+      ThreadLocal.withInitial(() -> new double[MC * KC]);
 
   static void multiply(boolean transA, boolean transB, int m, int n, int k, double[] a, int aOff,
       int lda, double[] b, int bOff, int ldb, boolean accumulate, double[] c, int cOff, int ldc) {

@@ -21,7 +21,10 @@ public enum MlpInit {
   /** Key of the initialisation stream under the trainer's seed. */
   static final long STREAM_KEY = 0x4d4c50494e4954L; // "MLPINIT"
 
-  /** Parses "torch_default" (or "torch", "pytorch", "default") and "he_normal" (or "he", "kaiming"). */
+  /**
+   * Parses "torch_default" (or "torch", "pytorch", "default") and "he_normal" (or "he",
+   * "kaiming").
+   */
   public static MlpInit parse(String s) {
     String t = s == null ? "" : s.trim().toLowerCase(Locale.ROOT).replace('-', '_');
     return switch (t) {

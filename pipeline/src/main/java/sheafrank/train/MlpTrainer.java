@@ -7,9 +7,10 @@ import sheafrank.net.Mlp;
 import sheafrank.util.Rng;
 
 /**
- * Mini-batch training of a ReLU MLP of any size (the rank paper's MNIST net 784-2000-1000-500-100-10
- * and its 20-160-80-40-1 test-function nets), single-threaded, deterministic: the same config,
- * initial network and data give the same bits on every run and every machine.
+ * Mini-batch training of a ReLU MLP of any size (the rank paper's MNIST net
+ * 784-2000-1000-500-100-10 and its 20-160-80-40-1 test-function nets), single-threaded,
+ * deterministic: the same config, initial network and data give the same bits on every run and
+ * every machine.
  *
  * <p><b>An epoch.</b> Epoch e (1-based) visits the training samples in the order
  * {@link #permutation}(seed, e, n), a Fisher-Yates shuffle drawn from the stream

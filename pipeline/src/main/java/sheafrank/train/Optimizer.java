@@ -3,11 +3,12 @@ package sheafrank.train;
 import java.util.Locale;
 
 /**
- * The optimiser of {@link MlpTrainer}: one update per mini-batch from the gradient of the batch-mean
- * loss. Every update is elementwise, each element a fixed sequence of correctly rounded operations
+ * The optimiser of {@link MlpTrainer}: one update per mini-batch from the gradient of the
+ * batch-mean loss. Every update is elementwise, each element a fixed sequence of correctly rounded operations
  * (no fused multiply-add), so the parameters are the same bits on every machine.
  */
-public sealed interface Optimizer extends java.io.Serializable permits Optimizer.Adam, Optimizer.Sgd {
+public sealed interface Optimizer extends java.io.Serializable
+    permits Optimizer.Adam, Optimizer.Sgd {
 
   /** A short description, e.g. {@code adam(lr=0.001,b1=0.9,b2=0.999,eps=1e-08)}. */
   String id();
@@ -23,8 +24,8 @@ public sealed interface Optimizer extends java.io.Serializable permits Optimizer
   }
 
   /**
-   * Adam as {@code torch.optim.Adam} computes it with {@code weight_decay=0, amsgrad=False}: at step
-   * t = 1, 2, ... for every parameter p with gradient g,
+   * Adam as {@code torch.optim.Adam} computes it with {@code weight_decay=0, amsgrad=False}: at
+   * step t = 1, 2, ... for every parameter p with gradient g,
    *
    * <pre>
    *   m  = beta1 m + (1 - beta1) g

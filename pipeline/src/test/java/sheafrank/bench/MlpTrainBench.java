@@ -5,6 +5,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import sheafrank.linalg.Gemm;
+import sheafrank.net.Mlp;
 import sheafrank.train.MlpTrainConfig;
 import sheafrank.train.MlpTrainResult;
 import sheafrank.train.MlpTrainer;
@@ -17,12 +18,28 @@ import sheafrank.util.Rng;
  * uniform on [0,1]^n0, random one-hot labels (multiclass) or U(-1,1) targets (regression); not a
  * test. Each repetition trains a fresh network for one epoch over n samples (no evaluation) and
  * prints samples/s by wall clock and by thread CPU time, the GFLOP/s of the forward and backward
- * passes, and the share of forward, backward (with the loss) and the Adam update.
+ * passes, the share of forward, backward (with the loss) and the Adam update, and a checksum of
+ * the trained weights: the same for every JVM flag (vector module or not, vector length), which is
+ * the determinism claim checked end to end.
  *
  * <p>Args: widths (784,2000,1000,500,100,10), task (multiclass | regression | binary), samples per
  * epoch (6400), repetitions (5), batch (64).
  */
 public final class MlpTrainBench {
+  /** A hash of every bit of the network's parameters (compare runs under different JVM flags). */
+  static long checksum(Mlp net) {
+    long h = 17;
+    for (int l = 0; l < net.depth(); l++) {
+      for (double v : net.weights(l)) {
+        h = Rng.mix(h ^ Double.doubleToRawLongBits(v));
+      }
+      for (double v : net.bias(l)) {
+        h = Rng.mix(h ^ Double.doubleToRawLongBits(v));
+      }
+    }
+    return h;
+  }
+
   public static void main(String[] args) {
     int[] widths = Arrays.stream((args.length > 0 ? args[0] : "784,2000,1000,500,100,10")
         .split(",")).mapToInt(Integer::parseInt).toArray();
@@ -75,6 +92,7 @@ public final class MlpTrainBench {
           rep + 1, wallRate[rep], cpuRate[rep], 100 * ps.forward() / tot,
           100 * ps.backward() / tot, 100 * ps.update() / tot,
           flopSample * n / (ps.forward() + ps.backward()) / 1e9, res.history().get(1).meanBatchLoss());
+      System.out.printf("  checksum of the trained weights: %016x%n", checksum(res.network()));
     }
     Arrays.sort(wallRate);
     Arrays.sort(cpuRate);
