@@ -1,0 +1,77 @@
+package sheafrank.jobs.mlp;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import sheafrank.jobs.core.JobContext;
+
+/**
+ * Several tables from one pass over the work units, streamed: each unit yields rows tagged with
+ * their table ({@link #wrap}: the row sits in that table's struct column, the others are null), so
+ * a unit never holds all its rows at once (a trial's checkpoints of a large network can be
+ * gigabytes). The tagged rows are written once to the run's scratch folder; every table is then a
+ * selection of its rows and columns, so no unit runs twice.
+ */
+final class TaggedRows implements Serializable {
+  static final String TABLE_COLUMN = "unit_table";
+
+  private final LinkedHashMap<String, StructType> tables;
+  private final StructType schema;
+
+  TaggedRows(Map<String, StructType> tables) {
+    this.tables = new LinkedHashMap<>(tables);
+    StructType s = new StructType().add(TABLE_COLUMN, DataTypes.StringType, false);
+    for (Map.Entry<String, StructType> e : tables.entrySet()) {
+      s = s.add(e.getKey(), e.getValue(), true);
+    }
+    this.schema = s;
+  }
+
+  /** The schema of the tagged rows. */
+  StructType schema() {
+    return schema;
+  }
+
+  /** A row of {@code table} as a tagged row. */
+  Row wrap(String table, Row row) {
+    Object[] v = new Object[tables.size() + 1];
+    v[0] = table;
+    int i = 1;
+    for (String t : tables.keySet()) {
+      v[i++] = t.equals(table) ? row : null;
+    }
+    if (!tables.containsKey(table)) {
+      throw new IllegalArgumentException("no table " + table);
+    }
+    return RowFactory.create(v);
+  }
+
+  /**
+   * Runs the units (writing their tagged rows to scratch), then writes every table; the tables in
+   * {@code single} as one file each.
+   *
+   * @return the tables' rows read back from scratch, by table (for summaries on the driver)
+   */
+  Map<String, Dataset<Row>> write(JobContext ctx, Dataset<Row> tagged, List<String> single) {
+    String scratch = ctx.scratch("tagged_rows");
+    tagged.write().parquet(scratch);
+    Dataset<Row> all = ctx.spark().read().parquet(scratch);
+    Map<String, Dataset<Row>> out = new LinkedHashMap<>();
+    for (Map.Entry<String, StructType> e : tables.entrySet()) {
+      Dataset<Row> rows = all.where(col(TABLE_COLUMN).equalTo(e.getKey())).select(col(e.getKey() + ".*"));
+      // the struct's fields came back nullable: restore the table's own schema
+      rows = ctx.spark().createDataFrame(rows.javaRDD(), e.getValue());
+      ctx.write(e.getKey(), single.contains(e.getKey()) ? rows.coalesce(1) : rows);
+      out.put(e.getKey(), rows);
+    }
+    return out;
+  }
+}
