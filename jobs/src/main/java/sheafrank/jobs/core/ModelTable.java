@@ -138,7 +138,7 @@ public final class ModelTable {
     if (epoch != null && ix.epochs.isEmpty()) {
       throw new IllegalArgumentException(where + ": model '" + modelId + "' has no checkpoints (it was stored "
           + "without epochs); cannot select epoch " + epoch + " (use " + LAST + ")");
-    } else if (!ix.epochs.contains(epoch)) {
+    } else if (epoch != null && !ix.epochs.contains(epoch)) {
       throw new IllegalArgumentException(where + ": model '" + modelId + "' has no checkpoint at epoch " + epoch
           + " (checkpoints: " + ix.epochs + ")");
     }

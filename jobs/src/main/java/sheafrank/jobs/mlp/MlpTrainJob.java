@@ -77,8 +77,11 @@ public final class MlpTrainJob implements Job {
           MlpTrial t = byIndex[i];
           return new TrialRun(t, t.data().isImages() ? images.value().get(t.data().dataset()) : null, tags);
         });
-    Map<String, Dataset<Row>> tables = tags.write(ctx, ctx.spark().createDataFrame(rows, tags.schema()),
-        List.of(MlpTables.TRIALS, MlpTables.EPOCHS));
+    // small tables in one file; the models table in files of about 512 MB
+    double modelBytes = trials.stream().mapToDouble(t -> 8.0 * t.parameters() * t.checkpoints().length).sum();
+    Map<String, Integer> files = Map.of(MlpTables.TRIALS, 1, MlpTables.EPOCHS, 1,
+        MlpTables.MODELS, (int) Math.max(1, Math.min(parts, Math.ceil(modelBytes / 512e6))));
+    Map<String, Dataset<Row>> tables = tags.write(ctx, ctx.spark().createDataFrame(rows, tags.schema()), files);
     images.destroy();
 
     List<Row> failed = tables.get(MlpTables.TRIALS).where(col("status").notEqual(MlpTables.COMPLETED))

@@ -203,11 +203,11 @@ final class MlpTrainParams {
   static ImageBytes loadImages(Spec spec, ImageSet set) {
     Path dir = spec.getString("data.dir").isEmpty() ? null : Path.of(spec.getString("data.dir"));
     try {
-      if (set == ImageSet.MNIST) {
-        MnistNpm.verify(dir == null ? set.defaultDir() : dir);
-      }
-      LabeledImages train = set.load(ImageSet.Split.TRAIN, dir);
+      LabeledImages train = set.load(ImageSet.Split.TRAIN, dir); // absent: names the fetch command
       LabeledImages test = set.load(ImageSet.Split.TEST, dir);
+      if (set == ImageSet.MNIST) {
+        MnistNpm.verify(dir == null ? set.defaultDir() : dir); // the files the manifest lists, by SHA-256
+      }
       int nTrain = orDefault(spec.getInt("n_train"), train.count());
       int nTest = orDefault(spec.getInt("n_test"), test.count());
       if (nTrain > train.count() || nTest > test.count()) {

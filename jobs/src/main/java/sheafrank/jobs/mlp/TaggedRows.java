@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 
 import java.io.Serializable;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -55,12 +54,12 @@ final class TaggedRows implements Serializable {
   }
 
   /**
-   * Runs the units (writing their tagged rows to scratch), then writes every table; the tables in
-   * {@code single} as one file each.
+   * Runs the units (writing their tagged rows to scratch), then writes every table, in
+   * {@code files.get(table)} files at most (all tables: as many as the scratch has).
    *
    * @return the tables' rows read back from scratch, by table (for summaries on the driver)
    */
-  Map<String, Dataset<Row>> write(JobContext ctx, Dataset<Row> tagged, List<String> single) {
+  Map<String, Dataset<Row>> write(JobContext ctx, Dataset<Row> tagged, Map<String, Integer> files) {
     String scratch = ctx.scratch("tagged_rows");
     tagged.write().parquet(scratch);
     Dataset<Row> all = ctx.spark().read().parquet(scratch);
@@ -69,7 +68,8 @@ final class TaggedRows implements Serializable {
       Dataset<Row> rows = all.where(col(TABLE_COLUMN).equalTo(e.getKey())).select(col(e.getKey() + ".*"));
       // the struct's fields came back nullable: restore the table's own schema
       rows = ctx.spark().createDataFrame(rows.javaRDD(), e.getValue());
-      ctx.write(e.getKey(), single.contains(e.getKey()) ? rows.coalesce(1) : rows);
+      Integer f = files.get(e.getKey());
+      ctx.write(e.getKey(), f == null ? rows : rows.coalesce(f));
       out.put(e.getKey(), rows);
     }
     return out;
