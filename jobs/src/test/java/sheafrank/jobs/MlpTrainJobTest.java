@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.sql.Row;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sheafrank.data.FunctionTask;
 import sheafrank.data.Idx;
-import sheafrank.data.ImageSet;
 import sheafrank.jobs.JobTestSupport.Result;
 import sheafrank.jobs.core.ModelTable;
 import sheafrank.jobs.mlp.MlpData;
@@ -44,6 +42,10 @@ class MlpTrainJobTest {
   static final String FUNCTIONS = BASE + "functions = [sphere, rastrigin]\ntargets = [3, standardised, above-mean]\n"
       + "function.d = 4\nwidths = [[4, 12, 6, 1]]\nseeds = [0, 1]\ncheckpoints.epochs = [0, 1, 3]\n";
 
+  /** Columns that measure time, not results. */
+  static final List<String> TIMING = List.of("train_seconds", "eval_seconds", "wall_seconds", "cpu_seconds",
+      "samples_per_s");
+
   @BeforeAll
   static void share() {
     JobTestSupport.shareSession("local[2]");
@@ -52,12 +54,6 @@ class MlpTrainJobTest {
   @AfterAll
   static void end() {
     JobTestSupport.endSharedSession();
-  }
-
-  static Path config(Path dir, String name, String text) throws Exception {
-    Path p = dir.resolve(name);
-    Files.writeString(p, text);
-    return p;
   }
 
   static Result run(Path conf, Path out, String... sets) {
@@ -94,24 +90,6 @@ class MlpTrainJobTest {
     return d;
   }
 
-  static List<String> rows(Path out, String table) {
-    var df = reader().read().parquet(out.resolve(table).toString()).drop("run_id");
-    for (String c : List.of("train_seconds", "eval_seconds", "wall_seconds", "cpu_seconds", "samples_per_s")) {
-      df = df.drop(c);
-    }
-    List<String> s = new ArrayList<>();
-    for (Row r : df.collectAsList()) {
-      StringBuilder sb = new StringBuilder();
-      for (int i = 0; i < r.size(); i++) {
-        Object v = r.get(i);
-        sb.append(v instanceof scala.collection.Seq<?> q ? q.mkString("[", ",", "]") : String.valueOf(v)).append('|');
-      }
-      s.add(sb.toString());
-    }
-    s.sort(null);
-    return s;
-  }
-
   static SparkSession reader() {
     return SparkSession.builder().getOrCreate();
   }
@@ -127,8 +105,8 @@ class MlpTrainJobTest {
   @Test
   void tablesDoNotDependOnPartitioning(@TempDir Path dir) throws Exception {
     Path images = fakeImages(dir);
-    Path fn = config(dir, "f.conf", FUNCTIONS.replace("seeds = [0, 1]", "seeds = [0]"));
-    Path img = config(dir, "i.conf", BASE + "images = [fashion-mnist]\ndata.dir = " + images + "\n"
+    Path fn = NetworkSourcesTest.config(dir, "f.conf", FUNCTIONS.replace("seeds = [0, 1]", "seeds = [0]"));
+    Path img = NetworkSourcesTest.config(dir, "i.conf", BASE + "images = [fashion-mnist]\ndata.dir = " + images + "\n"
         + "widths = [[784, 16, 10]]\nseeds = [0, 1]\n");
     for (Path conf : List.of(fn, img)) {
       Path a = dir.resolve(conf.getFileName() + "-a");
@@ -138,9 +116,9 @@ class MlpTrainJobTest {
       Result rb = run(conf, b, "partitions=3");
       assertEquals(0, rb.code(), rb.err());
       for (String t : List.of("mlp_trials", "mlp_epochs", "models")) {
-        List<String> x = rows(a, t);
+        List<String> x = JobTestSupport.rows(a, t, TIMING);
         assertFalse(x.isEmpty(), t);
-        assertEquals(x, rows(b, t), conf.getFileName() + " " + t);
+        assertEquals(x, JobTestSupport.rows(b, t, TIMING), conf.getFileName() + " " + t);
       }
     }
   }
@@ -153,7 +131,7 @@ class MlpTrainJobTest {
   @Test
   void checkpointsAreTheTrainersNetworksOnTheRecordedData(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("out");
-    Result r = run(config(dir, "f.conf", FUNCTIONS), out, "seeds=[3]");
+    Result r = run(NetworkSourcesTest.config(dir, "f.conf", FUNCTIONS), out, "seeds=[3]");
     assertEquals(0, r.code(), r.err());
     List<Row> trials = trials(out);
     assertEquals(2 * 3, trials.size());
@@ -180,19 +158,11 @@ class MlpTrainJobTest {
         assertNull(er.getAs("test_accuracy")); // a regression has no accuracy
       }
       Mlp init = MlpInit.TORCH_DEFAULT.build(new int[] {4, 12, 6, 1}, OutputActivation.IDENTITY, t.<Long>getAs("seed"));
-      assertSameWeights(init, ModelTable.read(models, id, 0));
+      NetworkSourcesTest.assertSameNetwork(init, ModelTable.read(models, id, 0));
       Mlp trained = new MlpTrainer(cfg, fd.dataset().train(), fd.dataset().test()).run(null).network();
-      assertSameWeights(trained, ModelTable.read(models, id)); // last = epoch 3
+      NetworkSourcesTest.assertSameNetwork(trained, ModelTable.read(models, id)); // last = epoch 3
       assertFalse(epochs.stream().anyMatch(x -> x.getAs("trial_id").equals(id) && x.<Integer>getAs("epoch") == 2
           && x.<Boolean>getAs("checkpoint")));
-    }
-  }
-
-  static void assertSameWeights(Mlp a, Mlp b) {
-    assertArrayEquals(a.widths(), b.widths());
-    for (int l = 0; l < a.depth(); l++) {
-      assertArrayEquals(a.weights(l), b.weights(l), 0.0);
-      assertArrayEquals(a.bias(l), b.bias(l), 0.0);
     }
   }
 
@@ -203,7 +173,7 @@ class MlpTrainJobTest {
   @Test
   void nonFiniteTrialIsAStatus(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("out");
-    Path conf = config(dir, "f.conf", BASE + "functions = [sphere]\ntargets = [value]\nfunction.d = 4\n"
+    Path conf = NetworkSourcesTest.config(dir, "f.conf", BASE + "functions = [sphere]\ntargets = [value]\nfunction.d = 4\n"
         + "widths = [[4, 8, 1]]\nseeds = [0]\noptimizers = [adam, \"sgd:lr=1e6\"]\n");
     Result r = run(conf, out, "epochs=20");
     assertEquals(Main.EXIT_FAILED_UNITS, r.code(), r.err());
@@ -227,8 +197,8 @@ class MlpTrainJobTest {
   @Test
   void badInputIsRejectedBeforeAnyWork(@TempDir Path dir) throws Exception {
     Path images = fakeImages(dir);
-    Path fn = config(dir, "f.conf", FUNCTIONS);
-    Path img = config(dir, "i.conf", BASE + "images = [fashion-mnist]\ndata.dir = " + images + "\nwidths = [[784, 16, 10]]\n");
+    Path fn = NetworkSourcesTest.config(dir, "f.conf", FUNCTIONS);
+    Path img = NetworkSourcesTest.config(dir, "i.conf", BASE + "images = [fashion-mnist]\ndata.dir = " + images + "\nwidths = [[784, 16, 10]]\n");
     Path out = dir.resolve("never");
     Object[][] cases = {
       {img, new String[] {"data.dir=" + dir.resolve("nowhere")}, new String[] {"apt-get install -y dataset-fashion-mnist"}},

@@ -1,6 +1,5 @@
 package sheafrank.jobs;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -88,24 +87,16 @@ class ModelCheckpointsTest {
     return dir.resolve("models");
   }
 
-  static void assertSame(Mlp a, Mlp b) {
-    assertArrayEquals(a.widths(), b.widths());
-    for (int l = 0; l < a.depth(); l++) {
-      assertArrayEquals(a.weights(l), b.weights(l), 0.0);
-      assertArrayEquals(a.bias(l), b.bias(l), 0.0);
-    }
-  }
-
   @Test
   void modelTableReadsEveryCheckpointAndOldTables(@TempDir Path dir) {
     String t = table(dir.resolve("new")).toString();
     assertEquals(List.of(0, 2, 5), ModelTable.checkpoints(t, "trained"));
     for (int e : EPOCHS) {
-      assertSame(net(e), ModelTable.read(t, "trained", e));
+      NetworkSourcesTest.assertSameNetwork(net(e), ModelTable.read(t, "trained", e));
     }
-    assertSame(net(5), ModelTable.read(t, "trained")); // last
+    NetworkSourcesTest.assertSameNetwork(net(5), ModelTable.read(t, "trained")); // last
     assertEquals(List.of(), ModelTable.checkpoints(t, "imported"));
-    assertSame(net(9), ModelTable.read(t, "imported"));
+    NetworkSourcesTest.assertSameNetwork(net(9), ModelTable.read(t, "imported"));
     IllegalArgumentException absent = assertThrows(IllegalArgumentException.class, () -> ModelTable.read(t, "trained", 3));
     assertTrue(absent.getMessage().contains("no checkpoint at epoch 3 (checkpoints: [0, 2, 5])"), absent.getMessage());
     IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> ModelTable.read(t, "imported", 0));
@@ -113,7 +104,7 @@ class ModelCheckpointsTest {
     assertEquals(List.of("imported", "trained"), ModelTable.modelIds(t));
 
     String old = legacyTable(dir.resolve("old")).toString();
-    assertSame(net(7), ModelTable.read(old, "old"));
+    NetworkSourcesTest.assertSameNetwork(net(7), ModelTable.read(old, "old"));
     assertEquals(List.of(), ModelTable.checkpoints(old, "old"));
     assertEquals(List.of("old"), ModelTable.modelIds(old));
   }
@@ -170,7 +161,7 @@ class ModelCheckpointsTest {
     Result r = JobTestSupport.launch("run", conf.toString(), "--out", out.toString(), "--set", "network.model_table=" + t,
         "--set", "network.model_id=trained", "--set", "network.checkpoint=2");
     assertEquals(0, r.code(), r.err());
-    assertSame(net(2), ModelTable.read(out.resolve("models").toString(), "copy"));
+    NetworkSourcesTest.assertSameNetwork(net(2), ModelTable.read(out.resolve("models").toString(), "copy"));
     assertTrue(JobTestSupport.rows(out, "runs").get(0).contains("network.checkpoint = 2"));
 
     Path none = dir.resolve("none");
