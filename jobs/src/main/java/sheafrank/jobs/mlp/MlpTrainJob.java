@@ -10,7 +10,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import sheafrank.jobs.core.Job;
 import sheafrank.jobs.core.JobContext;
@@ -81,10 +80,10 @@ public final class MlpTrainJob implements Job {
     double modelBytes = trials.stream().mapToDouble(t -> 8.0 * t.parameters() * t.checkpoints().length).sum();
     Map<String, Integer> files = Map.of(MlpTables.TRIALS, 1, MlpTables.EPOCHS, 1,
         MlpTables.MODELS, (int) Math.max(1, Math.min(parts, Math.ceil(modelBytes / 512e6))));
-    Map<String, Dataset<Row>> tables = tags.write(ctx, ctx.spark().createDataFrame(rows, tags.schema()), files);
+    tags.write(ctx, ctx.spark().createDataFrame(rows, tags.schema()), files);
     images.destroy();
 
-    List<Row> failed = tables.get(MlpTables.TRIALS).where(col("status").notEqual(MlpTables.COMPLETED))
+    List<Row> failed = ctx.readStaged(MlpTables.TRIALS).where(col("status").notEqual(MlpTables.COMPLETED))
         .select("trial_id", "message").collectAsList();
     for (Row r : failed) {
       System.out.println("mlp-train: trial " + r.getString(0) + " " + MlpTables.NON_FINITE + ": " + r.getString(1));

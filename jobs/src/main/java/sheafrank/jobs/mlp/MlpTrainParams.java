@@ -88,7 +88,7 @@ final class MlpTrainParams {
         }));
     p.add(Param.of("checkpoints.epochs", Type.INT_LIST, "[]",
         "epochs whose networks go to the models table (0 = before training); [] = every epoch"));
-    p.add(Param.of("evaluate_train", Type.BOOL, "true", "evaluate the whole training set at every checkpoint"));
+    p.add(Param.of("evaluate_train", Type.BOOL, "true", "evaluate the whole training set after every epoch (the test set always is)"));
     p.add(Param.of("progress.every", Type.INT, "10", "epochs between a trial's progress lines; 0 = none").nonNegative());
     return p;
   }
