@@ -59,16 +59,23 @@ final class TaggedRows implements Serializable {
    * {@code files.get(table)} files at most (all tables: as many as the scratch has).
    */
   void write(JobContext ctx, Dataset<Row> tagged, Map<String, Integer> files) {
-    String scratch = ctx.scratch("tagged_rows");
-    tagged.write().parquet(scratch);
-    // Spark's vectorized Parquet reader decodes 4,096 rows per batch: with rows holding a layer of a
-    // large network (16 MB for the MNIST net's 2000 x 1000 layer) that is gigabytes per task; the
-    // row reader holds one row group at a time.
+    // Rows can hold a layer of a large network (16 MB for the MNIST net's 2000 x 1000 layer):
+    // - Spark's vectorized Parquet reader decodes 4,096 rows per batch (gigabytes per task); the row
+    //   reader holds one row group at a time;
+    // - Parquet checks a row group's size only every 100 rows by default, which put all 255 rows of
+    //   51 MNIST checkpoints into one 1.6 GB row group; checked after every row, row groups stay near
+    //   32 MB, so a reader looking for one checkpoint skips the others by their min/max statistics.
+    Map<String, String> settings = Map.of("spark.sql.parquet.enableVectorizedReader", "false",
+        "parquet.block.size", String.valueOf(32 << 20), "parquet.block.size.row.check.min", "1");
     RuntimeConfig conf = ctx.spark().conf();
-    String key = "spark.sql.parquet.enableVectorizedReader";
-    String before = conf.get(key, "true");
-    conf.set(key, "false");
+    Map<String, String> before = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      before.put(e.getKey(), conf.contains(e.getKey()) ? conf.get(e.getKey()) : null);
+      conf.set(e.getKey(), e.getValue());
+    }
     try {
+      String scratch = ctx.scratch("tagged_rows");
+      tagged.write().parquet(scratch);
       Dataset<Row> all = ctx.spark().read().parquet(scratch);
       for (Map.Entry<String, StructType> e : tables.entrySet()) {
         Dataset<Row> rows = all.where(col(TABLE_COLUMN).equalTo(e.getKey())).select(col(e.getKey() + ".*"));
@@ -78,7 +85,13 @@ final class TaggedRows implements Serializable {
         ctx.write(e.getKey(), f == null ? rows : rows.coalesce(f));
       }
     } finally {
-      conf.set(key, before);
+      before.forEach((k, v) -> {
+        if (v == null) {
+          conf.unset(k);
+        } else {
+          conf.set(k, v);
+        }
+      });
     }
   }
 }
