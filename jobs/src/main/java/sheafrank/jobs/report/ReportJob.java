@@ -88,16 +88,21 @@ public final class ReportJob implements Job {
     Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + System.nanoTime());
     try {
       Files.createDirectories(tmp.resolve("figures"));
-      for (Figures.Drawn d : drawn) {
-        Renderer.write(d.figure(), tmp.resolve("figures"));
-      }
+      Path figures = tmp.resolve("figures");
+      drawn.parallelStream().forEach(d -> { // independent charts: one per core
+        try {
+          Renderer.write(d.figure(), figures);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
       HtmlReport.Page page = new HtmlReport.Page(folder.dir().toString(), Main.codeVersion(), tables.runs(),
           counts(folder, tables.runs()), drawn, missing, comparisons, missingComparisons);
       Files.writeString(tmp.resolve("index.html"), HtmlReport.render(page), StandardCharsets.UTF_8);
       replace(tmp, target);
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       deleteTree(tmp);
-      throw new UncheckedIOException("writing the report to " + target + " failed: " + e.getMessage(), e);
+      throw new IllegalStateException("writing the report to " + target + " failed: " + e.getMessage(), e);
     }
     System.out.printf("report: %d runs, %d figures drawn, %d missing, %d comparisons; tables read and figure data "
         + "built in %.1f s, charts and HTML written in %.1f s%n  %s%n", tables.runs().size(), drawn.size(),
