@@ -35,6 +35,15 @@ public final class RankFigures {
     return r;
   }
 
+  /** Layer-1 rows of a sweep over {@code column} (init_k or init_mu). */
+  static List<Row> swept(Tables t, RunInfo run, String column) {
+    List<Row> rows = Cols.where(settings(t, run), r -> !Cols.isNull(r, column));
+    if (rows.isEmpty()) {
+      throw new NoData("run " + run.runId() + " does not sweep " + column.replace('_', '.'));
+    }
+    return rows;
+  }
+
   /** Fig 2A (R2): mean minimum rank vs n1 per m, with m dashed; and the same divided by m. */
   public static Figure fig2a(Tables t, List<RunInfo> runs, String id) {
     RunInfo run = runs.get(0);
@@ -69,10 +78,7 @@ public final class RankFigures {
   /** Fig 2B (R3): mean minimum rank vs weight mean μ per n1, m fixed (black line). */
   public static Figure fig2b(Tables t, List<RunInfo> runs, String id) {
     RunInfo run = runs.get(0);
-    List<Row> rows = Cols.where(settings(t, run), r -> !Cols.isNull(r, "init_mu"));
-    if (rows.isEmpty()) {
-      throw new NoData("run " + run.runId() + " does not sweep init.mu");
-    }
+    List<Row> rows = swept(t, run, "init_mu");
     PanelBuilder p = new PanelBuilder("(B) minimum rank vs weight mean", Axis.linear("weight mean μ (normal, σ = 0.1)"),
         Axis.linear(MIN_RANK));
     int c = 0;
@@ -90,10 +96,7 @@ public final class RankFigures {
   /** Fig 2C (R4): mean minimum rank vs k per m, with the bound min{k, n1 − k, m}. */
   public static Figure fig2c(Tables t, List<RunInfo> runs, String id) {
     RunInfo run = runs.get(0);
-    List<Row> rows = Cols.where(settings(t, run), r -> !Cols.isNull(r, "init_k"));
-    if (rows.isEmpty()) {
-      throw new NoData("run " + run.runId() + " does not sweep init.k");
-    }
+    List<Row> rows = swept(t, run, "init_k");
     PanelBuilder p = new PanelBuilder("(C) rank selection R(k, n1)·W", Axis.linear("k (index of the rank selection matrix)"),
         Axis.linear(MIN_RANK));
     java.awt.Color[] colours = {Palette.CYAN, Palette.ORANGE, Palette.GREEN, Palette.PURPLE};
@@ -120,10 +123,7 @@ public final class RankFigures {
   /** Fig 2D (R5): min and max rank vs k (Dale), the window with both kinds of region shaded. */
   public static Figure fig2d(Tables t, List<RunInfo> runs, String id) {
     RunInfo run = runs.get(0);
-    List<Row> rows = Cols.where(settings(t, run), r -> !Cols.isNull(r, "init_k"));
-    if (rows.isEmpty()) {
-      throw new NoData("run " + run.runId() + " does not sweep init.k");
-    }
+    List<Row> rows = swept(t, run, "init_k");
     rows.sort((a, b) -> Double.compare(d(a, "init_k"), d(b, "init_k")));
     double[] k = Cols.column(rows, "init_k");
     int m = i(rows.get(0), "m");

@@ -69,7 +69,8 @@ public final class SwitchingFigure {
         "Top: trajectories of (z1[0], z1[1]) under sheaf diffusion for up to " + SAMPLES + " traced inputs per "
             + "architecture, light (early) to dark (late); dashed grey lines are the ReLU boundaries z = 0, red "
             + "crosses the crossings of these two coordinates (relu_crossings), the gold star the forward-pass "
-            + "fixed point W1 x + b1 of the network rebuilt from the run's config. Bottom: crossings of every hidden "
+            + "fixed point W1 x + b1 of the network rebuilt from the run's config (absent if that network cannot be "
+            + "rebuilt here, e.g. its weight file is not readable). Bottom: crossings of every hidden "
             + "coordinate of every traced input per iteration bin (log-spaced). A trace covers the first traces.steps "
             + "iterations; the drawn inputs reached the run's tolerance after (inference_samples.iterations) "
             + converged + ".",
@@ -210,7 +211,7 @@ public final class SwitchingFigure {
       Job job = Jobs.byName(run.job());
       Map<String, Object> raw = ConfigFile.parse(List.of(run.config().split("\n")), "config of run " + run.runId());
       return NetworkParams.build(job.resolve(Spec.validate(job.name(), Params.all(job), raw)));
-    } catch (RuntimeException e) {
+    } catch (sheafrank.jobs.core.ConfigException | IllegalStateException e) {
       return null; // e.g. a weight file not readable from here: the figure is drawn without the star
     }
   }
