@@ -7,6 +7,7 @@ import sheafrank.jobs.core.ConfigException;
 import sheafrank.jobs.core.Job;
 import sheafrank.jobs.bench.BenchJob;
 import sheafrank.jobs.rank.RankSweepJob;
+import sheafrank.jobs.report.ReportJob;
 import sheafrank.jobs.sheaf.ModelImportJob;
 import sheafrank.jobs.sheaf.SheafInferenceJob;
 import sheafrank.jobs.sheaf.SheafPinningJob;
@@ -19,7 +20,7 @@ public final class Jobs {
 
   public static List<Job> all() {
     return List.of(new SheafInferenceJob(), new SheafPinningJob(), new SheafSpectrumJob(),
-        new ModelImportJob(), new TrainSweepJob(), new RankSweepJob(), new BenchJob());
+        new ModelImportJob(), new TrainSweepJob(), new RankSweepJob(), new BenchJob(), new ReportJob());
   }
 
   public static Job byName(String name) {

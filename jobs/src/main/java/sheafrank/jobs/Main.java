@@ -220,7 +220,8 @@ public final class Main {
       .add("failed_units", DataTypes.LongType, false)
       .add("message", DataTypes.StringType, false);
 
-  static String codeVersion() {
+  /** Project version + git commit of the running code (also in every runs row). */
+  public static String codeVersion() {
     String v = Main.class.getPackage().getImplementationVersion();
     String git = System.getProperty("sheafrank.git", "");
     return (v == null ? "dev" : v) + (git.isEmpty() ? "" : "+" + git);
