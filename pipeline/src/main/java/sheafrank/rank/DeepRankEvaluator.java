@@ -106,7 +106,6 @@ public final class DeepRankEvaluator {
   private double[] bufM = new double[0];
   private double[] bufMt = new double[0];
   private double[] bufR = new double[0];
-  private double[] bufS = new double[0];
   private double[] gram = new double[0];
   private double[] chol = new double[0];
   private double[] cholWork = new double[0];
@@ -517,23 +516,11 @@ public final class DeepRankEvaluator {
         gram[a * k + bb] = g1[ga + rows[bb]];
       }
     }
-    double hiSq; // >= sigma_max(W_J)^2 (+ rounding of G)
+    // sigma_max(W_J) <= ||W_1||_2 (a submatrix); for |J| <= m also the Gram's own bound.
+    double hi = net.spec[0];
     if (na <= m) {
-      hiSq = lambdaMaxBound(k) + FixedOrderKernels.gamma(m) * traceOf(k) * 1.01;
-    } else {
-      double gersh = 0;
-      double trace = 0;
-      for (int a = 0; a < na; a++) {
-        int ga = rows[a] * n1;
-        double s = 0;
-        for (int bb = 0; bb < na; bb++) {
-          s += Math.abs(g1[ga + rows[bb]]);
-        }
-        gersh = Math.max(gersh, s);
-        trace += g1[ga + rows[a]];
-      }
-      hiSq = Math.min(gersh, trace) * (1 + FixedOrderKernels.gamma(na) + 1e-12);
-      hiSq += FixedOrderKernels.gamma(m) * trace * 1.01;
+      hi = Math.min(hi,
+          Math.sqrt(lambdaMaxBound(k) + FixedOrderKernels.gamma(m) * traceOf(k) * 1.01));
     }
     profile.add(0, T_GATHER, t0);
     // A square subset is poorly conditioned: go straight to the smallest provable shift.
@@ -541,7 +528,6 @@ public final class DeepRankEvaluator {
     if (!(lo > 0)) {
       return false;
     }
-    double hi = Math.sqrt(hiSq);
     if (lo < need * hi) {
       return false;
     }
@@ -552,8 +538,24 @@ public final class DeepRankEvaluator {
       rIdentity = true;
       c = na;
     } else if (net.layers > 1) {
-      gatherB(0, rows, na);
-      System.arraycopy(bufB, 0, ensureR(na * m), 0, na * m);
+      // R = W_J with its columns in colOrder (F = the permutation's transpose: orthogonal), so
+      // that a column sketch of a deeper layer takes the leading columns of R.
+      t0 = profile.now();
+      double[] rr = ensureR(na * m);
+      double[] w1 = net.w[0];
+      int[] order = net.colOrder;
+      double s = 0;
+      for (int a = 0; a < na; a++) {
+        int wa = rows[a] * m;
+        int ra = a * m;
+        for (int j = 0; j < m; j++) {
+          double v = w1[wa + order[j]];
+          rr[ra + j] = v;
+          s += v * v;
+        }
+      }
+      bFrob = roundUp(Math.sqrt(s * (1 + FixedOrderKernels.gamma((long) na * m))));
+      profile.add(0, T_GATHER, t0);
       rIdentity = false;
       rRows = na;
       c = m;
@@ -564,25 +566,16 @@ public final class DeepRankEvaluator {
     return true;
   }
 
-  /** R explicit, |J| + pad &lt; c: certify the row rank of M[:, C] = B R[:, C]. */
+  /** R explicit, |J| + pad &lt; c: certify the row rank of M[:, C] = B R[:, C], C the leading t. */
   private boolean sketch(int l, int[] rows, int na, double need) {
     long t0 = profile.now();
     int t = na + SKETCH_PAD;
     gatherB(l, rows, na);
-    double[] s = ensureS(prevCount * t);
-    boolean inputs = c == m;
-    for (int a = 0; a < prevCount; a++) {
-      int ra = a * c;
-      int sa = a * t;
-      for (int j = 0; j < t; j++) {
-        s[sa + j] = bufR[ra + (inputs ? net.colOrder[j] : j)];
-      }
-    }
     profile.add(l, T_GATHER, t0);
     t0 = profile.now();
     double[] mm = ensureM(na * t);
     Arrays.fill(mm, 0, na * t, 0.0);
-    FixedOrderKernels.mulAdd(na, prevCount, t, bufB, 0, prevCount, s, 0, t, mm, 0, t);
+    FixedOrderKernels.mulAdd(na, prevCount, t, bufB, 0, prevCount, bufR, 0, c, mm, 0, t);
     profile.add(l, T_PRODUCT, t0);
     double eps = bFrob * rEps + FixedOrderKernels.gamma(prevCount) * bFrob * rFrob;
     t0 = profile.now();
@@ -592,7 +585,8 @@ public final class DeepRankEvaluator {
     FixedOrderKernels.lowerGram(mm, mt, na, t, gram);
     profile.add(l, T_GRAM, t0);
     double lo = certify(l, na, t) - eps;
-    double hi = bFrob * rHi + eps; // sigma_max(B R) <= ||B||_2 ||R||_2 (+ rounding of M)
+    // sigma_max(B R) <= ||B||_2 ||R||_2 (+ rounding of M), ||B||_2 <= ||W_l||_2.
+    double hi = Math.min(bFrob, net.spec[l]) * rHi + eps;
     return acceptRow(lo, hi, na, need);
   }
 
@@ -849,13 +843,6 @@ public final class DeepRankEvaluator {
       bufMt = new double[n];
     }
     return bufMt;
-  }
-
-  private double[] ensureS(int n) {
-    if (bufS.length < n) {
-      bufS = new double[n];
-    }
-    return bufS;
   }
 
   private void ensureGram(int k) {

@@ -33,6 +33,7 @@ public final class DeepRankNetwork implements java.io.Serializable {
   final double[][] b;
   final double[][] wt; // W_l^T, row-major n_l x n_{l+1}
   final double[] frob; // ||W_l||_F, rounded up
+  final double[] spec; // proven upper bound of ||W_l||_2
   final double[] g1; // W_1 W_1^T (row-major n1 x n1, full) or null
   final int[] colOrder; // input coordinates by decreasing norm of the column of W_1
   final double[] tol; // NumPy's relative tolerance max(n_K, m) eps per evaluated layer
@@ -63,6 +64,7 @@ public final class DeepRankNetwork implements java.io.Serializable {
     this.b = new double[layers][];
     this.wt = new double[layers][];
     this.frob = new double[layers];
+    this.spec = new double[layers];
     this.tol = new double[layers];
     for (int l = 0; l < layers; l++) {
       int rows = widths[l + 1];
@@ -77,6 +79,7 @@ public final class DeepRankNetwork implements java.io.Serializable {
       }
       frob[l] = Math.sqrt(s * (1 + FixedOrderKernels.gamma(w[l].length))) * (1 + 0x1p-50);
       tol[l] = NumericalRank.numpyRtol(rows, m);
+      spec[l] = Math.min(frob[l], spectralBound(w[l], wt[l], rows, cols));
     }
     int n1 = widths[1];
     if (n1 <= MAX_GRAM_WIDTH) {
@@ -103,6 +106,79 @@ public final class DeepRankNetwork implements java.io.Serializable {
       colOrder[t] = order[t];
     }
     layout = new CodewordLayout(Arrays.copyOfRange(widths, 1, relu + 1));
+  }
+
+  /**
+   * A proven upper bound of the largest singular value of the rows x cols matrix w (wt its
+   * transpose): power iteration on the smaller Gram matrix G gives an estimate mu, and a completed
+   * Cholesky factorisation of {@code mu I - G} proves {@code lambda_max(G) <= mu} up to the
+   * rounding of G and of the factorisation, which is added. Infinity if no proof was found.
+   */
+  static double spectralBound(double[] w, double[] wt, int rows, int cols) {
+    int k = Math.min(rows, cols);
+    int q = Math.max(rows, cols);
+    double[] g = new double[k * k];
+    if (rows <= cols) {
+      FixedOrderKernels.lowerGram(w, wt, rows, cols, g);
+    } else {
+      FixedOrderKernels.lowerGram(wt, w, cols, rows, g);
+    }
+    double trace = 0;
+    for (int i = 0; i < k; i++) {
+      trace += g[i * k + i];
+    }
+    trace *= 1 + FixedOrderKernels.gamma(k);
+    if (!(trace > 0)) {
+      return 0;
+    }
+    double[] v = new double[k];
+    double[] y = new double[k];
+    for (int i = 0; i < k; i++) {
+      v[i] = 1 + 0.01 * Math.sin(i);
+    }
+    double lam = 0;
+    for (int it = 0; it < 60; it++) {
+      Arrays.fill(y, 0.0);
+      for (int i = 0; i < k; i++) {
+        int gi = i * k;
+        double s = 0;
+        for (int j = 0; j < i; j++) {
+          s += g[gi + j] * v[j];
+          y[j] += g[gi + j] * v[i];
+        }
+        y[i] += s + g[gi + i] * v[i];
+      }
+      double ny = 0;
+      double vy = 0;
+      double nv = 0;
+      for (int i = 0; i < k; i++) {
+        ny += y[i] * y[i];
+        vy += v[i] * y[i];
+        nv += v[i] * v[i];
+      }
+      lam = vy / nv;
+      double inv = 1 / Math.sqrt(ny);
+      for (int i = 0; i < k; i++) {
+        v[i] = y[i] * inv;
+      }
+    }
+    double err = (FixedOrderKernels.gamma(q) + FixedOrderKernels.gamma(k + 2) * k) * trace;
+    double mu = 1.02 * lam + 4 * err;
+    double[] c = new double[k * k];
+    double[] work = new double[FixedOrderKernels.CHOL_BLOCK * k];
+    for (int attempt = 0; attempt < 40 && mu <= 2 * trace; attempt++) {
+      for (int i = 0; i < k * k; i++) {
+        c[i] = -g[i];
+      }
+      if (FixedOrderKernels.cholesky(c, k, -mu, work)) {
+        // mu I - G + E = L L^T, ||E|| <= gamma_{k+2} trace(mu I - G) <= gamma_{k+2} k mu.
+        double bound = mu * (1 + FixedOrderKernels.gamma(k + 2) * k)
+            + FixedOrderKernels.gamma(q) * trace;
+        return Math.sqrt(bound * 1.01);
+      }
+      mu *= 1.25;
+    }
+    return Double.POSITIVE_INFINITY;
   }
 
   /** A classifier: every layer but the last as ReLU layers, the last as the output map. */

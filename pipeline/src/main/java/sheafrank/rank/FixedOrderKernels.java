@@ -115,7 +115,12 @@ final class FixedOrderKernels {
   /** Pivots per block of {@link #cholesky}. */
   static final int CHOL_BLOCK = 48;
 
+  /** Pivots per group in the panel solve of {@link #cholesky}. */
+  static final int PANEL_GROUP = 8;
+
   private static final ThreadLocal<double[]> NEG =
+      ThreadLocal.withInitial(() -> new double[PANEL_GROUP * CHOL_BLOCK]);
+  private static final ThreadLocal<double[]> INV =
       ThreadLocal.withInitial(() -> new double[CHOL_BLOCK]);
 
   /**
@@ -149,6 +154,7 @@ final class FixedOrderKernels {
           }
         }
       }
+      double[] inv = INV.get();
       for (int j = 0; j < nb; j++) {
         int rj = (kb + j) * n + kb;
         double d = a[rj + j];
@@ -159,7 +165,7 @@ final class FixedOrderKernels {
           return false;
         }
         double ljj = Math.sqrt(d);
-        double inv = 1.0 / ljj;
+        inv[j] = 1.0 / ljj;
         a[rj + j] = ljj;
         // Rows of the diagonal block below j.
         for (int i = j + 1; i < nb; i++) {
@@ -168,20 +174,34 @@ final class FixedOrderKernels {
           for (int t = 0; t < j; t++) {
             s = Math.fma(a[ri + t], -a[rj + t], s);
           }
-          a[ri + j] = s * inv;
+          a[ri + j] = s * inv[j];
         }
-        // Panel rows, all at once (column j of the panel is pnl row j): the same fma chain over
-        // t < j as the rows above, as a 1 x j by j x below product.
-        int pj = j * below;
-        if (j > 0 && below > 0) {
-          double[] neg = NEG.get();
+      }
+      // Panel rows, all at once (column j of the panel is pnl row j), with the same fma chain over
+      // t < j as the rows above: pivots in groups of PANEL_GROUP, the earlier pivots of the block
+      // by one product per group, the group's own by 1 x (j - g0) products, then the scaling.
+      double[] neg = NEG.get();
+      for (int g0 = 0; g0 < nb && below > 0; g0 += PANEL_GROUP) {
+        int g1 = Math.min(nb, g0 + PANEL_GROUP);
+        for (int j = g0; j < g1; j++) {
+          int rj = (kb + j) * n + kb;
           for (int t = 0; t < j; t++) {
-            neg[t] = -a[rj + t];
+            neg[(j - g0) * CHOL_BLOCK + t] = -a[rj + t];
           }
-          mulAdd(1, j, below, neg, 0, j, pnl, 0, below, pnl, pj, below);
         }
-        for (int r = 0; r < below; r++) {
-          pnl[pj + r] *= inv;
+        if (g0 > 0) {
+          mulAdd(g1 - g0, g0, below, neg, 0, CHOL_BLOCK, pnl, 0, below, pnl, g0 * below, below);
+        }
+        for (int j = g0; j < g1; j++) {
+          int pj = j * below;
+          if (j > g0) {
+            mulAdd(1, j - g0, below, neg, (j - g0) * CHOL_BLOCK + g0, CHOL_BLOCK, pnl,
+                g0 * below, below, pnl, pj, below);
+          }
+          double f = inv[j];
+          for (int r = 0; r < below; r++) {
+            pnl[pj + r] *= f;
+          }
         }
       }
       if (below == 0) {
