@@ -362,4 +362,19 @@ class DeepRankEvaluatorTest {
     assertTrue(!FixedOrderKernels.cholesky(shifted, n, 1e6, new double[FixedOrderKernels.CHOL_BLOCK * n]),
         "G - 1e6 I is not positive definite");
   }
+
+  @Test
+  void provenSpectralNormBoundsTheLargestSingularValueTightly() {
+    SplittableRandom r = new SplittableRandom(12);
+    for (int[] s : new int[][] {{30, 70}, {90, 40}, {1, 5}, {64, 64}}) {
+      double[] w = points(r, s[0], s[1], -1, 1);
+      double[] wt = new double[w.length];
+      FixedOrderKernels.transpose(w, 0, s[1], s[0], s[1], wt);
+      double bound = DeepRankNetwork.spectralBound(w, wt, s[0], s[1]);
+      double smax = new NumericalRank(NumericalRank.Backend.JAVA)
+          .singularValues(w.clone(), s[1], s[0])[0]; // row-major w = column-major w^T
+      assertTrue(bound >= smax, bound + " < " + smax);
+      assertTrue(bound <= 1.05 * smax, "tight: " + bound + " vs " + smax);
+    }
+  }
 }
