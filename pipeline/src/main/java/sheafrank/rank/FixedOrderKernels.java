@@ -18,21 +18,11 @@ package sheafrank.rank;
 final class FixedOrderKernels {
   private FixedOrderKernels() {}
 
-  private static final boolean VECTOR = detect();
-
-  private static boolean detect() {
-    if ("off".equals(System.getProperty("sheafrank.simd"))) {
-      return false;
-    }
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-      return false;
-    }
-    try {
-      return FixedOrderVector.supported();
-    } catch (LinkageError e) {
-      return false;
-    }
-  }
+  /**
+   * The same condition as {@link sheafrank.linalg.BatchReductions}: module resolved, CPU vectors
+   * of 256 bits or more, not switched off by {@code -Dsheafrank.simd=off}.
+   */
+  private static final boolean VECTOR = sheafrank.linalg.BatchReductions.vectorised();
 
   /** Whether the Vector API kernel is in use. */
   static boolean vectorised() {

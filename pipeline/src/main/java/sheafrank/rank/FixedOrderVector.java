@@ -18,10 +18,6 @@ final class FixedOrderVector {
   /** k per block: keeps a block of B rows in the L2 cache while the rows of A sweep over it. */
   static final int KC = 192;
 
-  static boolean supported() {
-    return L >= 4;
-  }
-
   static void mulAdd(int p, int k, int q, double[] a, int aOff, int lda, double[] b, int bOff,
       int ldb, double[] c, int cOff, int ldc) {
     int w2 = 2 * L;

@@ -53,19 +53,81 @@ public final class MnistRankBench {
       double t0 = cpu();
       DeepRankNetwork dn = DeepRankNetwork.classifier(net);
       double prep = cpu() - t0;
-      for (String inputs : new String[] {"uniform", "digits"}) {
-        double[] x = inputs.equals("uniform")
-            ? DeepRankInputs.uniform(points, 784, 2)
-            : DeepRankInputs.digitLike(points, 2);
-        run(init + "-" + inputs, net, dn, prep, x, points, peer, export);
+      for (String inputs : new String[] {"uniform", "digits", "fashion"}) {
+        double[] x = switch (inputs) {
+          case "uniform" -> DeepRankInputs.uniform(points, 784, 2);
+          case "digits" -> DeepRankInputs.digitLike(points, 2);
+          default -> fashion(points);
+        };
+        if (x != null) {
+          run(init + "-" + inputs, net, dn, prep, x, points, peer, export);
+        }
       }
     }
+    if (export != null) {
+      nearTolerance(export);
+    }
+  }
+
+  /** Debian's dataset-fashion-mnist test images (real 28 x 28 images, many exact zeros), if there. */
+  static double[] fashion(int points) throws java.io.IOException {
+    Path f = Path.of("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz");
+    if (!Files.exists(f)) {
+      System.out.println("(no " + f + ": real images skipped)");
+      return null;
+    }
+    try (java.io.DataInputStream in = new java.io.DataInputStream(
+        new java.util.zip.GZIPInputStream(Files.newInputStream(f)))) {
+      if (in.readInt() != 2051) {
+        throw new java.io.IOException(f + ": not an IDX image file");
+      }
+      int n = in.readInt();
+      int rows = in.readInt();
+      int cols = in.readInt();
+      if (rows * cols != 784 || n < points) {
+        throw new java.io.IOException(f + ": unexpected shape " + n + "x" + rows + "x" + cols);
+      }
+      double[] x = new double[points * 784];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = in.readUnsignedByte() / 255.0;
+      }
+      return x;
+    }
+  }
+
+  /**
+   * A net built to have singular values near NumPy's threshold: layer 1 of 50-120 has rows
+   * 60..119 equal to rows 0..59 (exact duplicates), and row i of layer 2 (60 x 120, i &lt; 12) is
+   * scaled by 10^-(6 + i) (so at 10^-13 .. 10^-17 it sits at or below the relative tolerance
+   * 120 eps = 2.7e-14). Its points and the engine's results are exported for the NumPy check.
+   */
+  static void nearTolerance(Path export) throws Exception {
+    int[] widths = {50, 120, 60, 30, 5};
+    Mlp net = DeepRankInputs.heWithBias(widths, 3);
+    double[] w1 = net.weights(0);
+    System.arraycopy(w1, 0, w1, 60 * 50, 60 * 50);
+    System.arraycopy(net.bias(0), 0, net.bias(0), 60, 60);
+    double[] w2 = net.weights(1);
+    for (int i = 0; i < 12; i++) {
+      double f = Math.pow(10, -(6 + i));
+      for (int j = 0; j < 120; j++) {
+        w2[i * 120 + j] *= f;
+      }
+      net.bias(1)[i] = 1.0; // on at every point
+    }
+    DeepRankNetwork dn = DeepRankNetwork.classifier(net);
+    int points = 300;
+    double[] x = DeepRankInputs.uniform(points, 50, 4);
+    for (int i = 0; i < x.length; i++) {
+      x[i] = 2 * x[i] - 1;
+    }
+    run("near-tolerance", net, dn, 0, x, points, 0, export);
   }
 
   static void run(String name, Mlp net, DeepRankNetwork dn, double prep, double[] x, int points,
       int peer, Path export) throws Exception {
     // Warm-up on other points (JIT), then a fresh timed evaluator.
-    double[] warm = DeepRankInputs.uniform(32, 784, 99);
+    double[] warm = DeepRankInputs.uniform(32, dn.inputDim(), 99);
     new DeepRankEvaluator(dn).evaluate(warm, 0, 32, new DeepRankEvaluator.Batch(dn, 32));
     DeepRankEvaluator e = new DeepRankEvaluator(dn, true);
     DeepRankEvaluator.Batch out = new DeepRankEvaluator.Batch(dn, points);
@@ -133,7 +195,8 @@ public final class MnistRankBench {
     if (export != null) {
       Files.createDirectories(export);
       List<SafeTensors.Tensor> ts = new ArrayList<>(MlpSafeTensors.toTensors(net, SafeTensors.DType.F64));
-      ts.add(new SafeTensors.Tensor("points", SafeTensors.DType.F64, new long[] {points, 784}, x));
+      ts.add(new SafeTensors.Tensor("points", SafeTensors.DType.F64,
+          new long[] {points, dn.inputDim()}, x));
       double[] ranks = new double[points * layers];
       double[] sizes = new double[points * layers];
       for (int p = 0; p < points; p++) {
