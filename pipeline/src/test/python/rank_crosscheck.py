@@ -50,6 +50,7 @@ def check(path, full_points):
     mism = []
     size_mism = 0
     margins = [[np.inf, 0.0] for _ in range(layers)]
+    near = [0] * layers  # points with a singular value within a factor 2 of the threshold
     for p in range(x.shape[0]):
         h = x[p]
         prod = None
@@ -77,6 +78,8 @@ def check(path, full_points):
                 assert np.linalg.matrix_rank(full) == r, (p, l)
             if r != jr[p, l]:
                 mism.append((p, l + 1, int(jr[p, l]), r))
+            if thr > 0 and np.any((s > thr / 2) & (s < 2 * thr)):
+                near[l] += 1
             if r > 0 and thr > 0:
                 margins[l][0] = min(margins[l][0], s[r - 1] / thr)
             if r < len(s) and thr > 0:
@@ -84,8 +87,8 @@ def check(path, full_points):
     print("%s: %d points, %d layers; rank disagreements %d; codeword-size disagreements %d"
           % (path, x.shape[0], layers, len(mism), size_mism))
     for l in range(layers):
-        print("  layer %d: min sigma_r/thr %.3g, max sigma_{r+1}/thr %.3g"
-              % (l + 1, margins[l][0], margins[l][1]))
+        print("  layer %d: min sigma_r/thr %.6g, max sigma_{r+1}/thr %.6g, points with a value"
+              " within a factor 2 of thr: %d" % (l + 1, margins[l][0], margins[l][1], near[l]))
     for d in mism[:20]:
         print("  point %d layer %d: engine %d, numpy %d" % d)
     return len(mism) == 0 and size_mism == 0
