@@ -6,6 +6,7 @@ import java.util.Map;
 import sheafrank.jobs.core.ConfigException;
 import sheafrank.jobs.core.Job;
 import sheafrank.jobs.bench.BenchJob;
+import sheafrank.jobs.homology.HomologyJob;
 import sheafrank.jobs.rank.RankSweepJob;
 import sheafrank.jobs.sheaf.ModelImportJob;
 import sheafrank.jobs.sheaf.SheafInferenceJob;
@@ -19,7 +20,8 @@ public final class Jobs {
 
   public static List<Job> all() {
     return List.of(new SheafInferenceJob(), new SheafPinningJob(), new SheafSpectrumJob(),
-        new ModelImportJob(), new TrainSweepJob(), new RankSweepJob(), new BenchJob());
+        new ModelImportJob(), new TrainSweepJob(), new RankSweepJob(), new HomologyJob(),
+        new BenchJob());
   }
 
   public static Job byName(String name) {
