@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -197,14 +196,7 @@ class HomologyJobTest {
       {"manifold.radius=0", "'manifold.radius'"},
       {"nonsense=1", "'nonsense'"},
     };
-    for (String[] c : cases) {
-      String[] sets = Stream.of(c).filter(s -> s.contains("=")).flatMap(s -> Stream.of("--set", s))
-          .toArray(String[]::new);
-      Result r = run(conf, out, sets);
-      assertEquals(Main.EXIT_BAD_INPUT, r.code(), String.join(" ", c) + ": " + r.err() + r.out());
-      assertTrue(r.err().contains(c[1]), c[0] + ": " + r.err());
-      assertFalse(Files.exists(out) && Files.list(out).findAny().isPresent(), "no output: " + c[0]);
-    }
+    JobTestSupport.assertRejected(sets -> run(conf, out, sets), out, cases);
   }
 
   @Test

@@ -14,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -211,14 +210,7 @@ class RankSweepJobTest {
       {"points.record=true", "'points.record'", "points=10000"},
       {"nonsense=1", "'nonsense'"},
     };
-    for (String[] c : cases) {
-      String[] sets = Stream.of(c).filter(s -> s.contains("=")).flatMap(s -> Stream.of("--set", s))
-          .toArray(String[]::new);
-      Result r = run(conf, out, sets);
-      assertEquals(Main.EXIT_BAD_INPUT, r.code(), String.join(" ", c) + ": " + r.err() + r.out());
-      assertTrue(r.err().contains(c[1]), c[0] + ": " + r.err());
-      assertFalse(Files.exists(out) && Files.list(out).findAny().isPresent(), "no output: " + c[0]);
-    }
+    JobTestSupport.assertRejected(sets -> run(conf, out, sets), out, cases);
   }
 
   /** The committed configs validate (no Spark): they name their keys and values correctly. */

@@ -18,6 +18,7 @@ import sheafrank.jobs.core.JobContext;
 import sheafrank.jobs.core.Param;
 import sheafrank.jobs.core.Param.Type;
 import sheafrank.jobs.core.Spec;
+import sheafrank.jobs.core.UnitRows;
 import sheafrank.jobs.homology.HomologyUnits.Cache;
 
 /**
@@ -137,8 +138,8 @@ public final class HomologyJob implements Job {
     ctx.write("homology_layers", ctx.spark().range(0, units, 1, parts).mapPartitions(
         (MapPartitionsFunction<Long, Row>) it -> layerPartition(plan, cpu, it), Encoders.row(HomologyTables.LAYERS)));
     double sec = (System.nanoTime() - t0) * 1e-9;
-    System.out.printf(Locale.ROOT, "homology: %d units in %.2f s wall; %.3f s of CPU per unit on the task threads%n",
-        units, sec, cpu.value() * 1e-9 / units);
+    System.out.printf(Locale.ROOT, "homology: %d units in %.2f s wall; %.1f ms of CPU per unit on the task threads%n",
+        units, sec, cpu.value() * 1e-6 / units);
 
     String view = "homology_layers_" + ctx.runId().replaceAll("[^A-Za-z0-9]", "_");
     ctx.readStaged("homology_layers").createOrReplaceTempView(view);
@@ -161,7 +162,7 @@ public final class HomologyJob implements Job {
 
   private static Iterator<Row> layerPartition(HomologyPlan plan, LongAccumulator cpu, Iterator<Long> units) {
     Cache cache = new Cache();
-    return flat(units, u -> {
+    return UnitRows.of(units, u -> {
       long c0 = THREADS.getCurrentThreadCpuTime();
       List<Row> rows = HomologyUnits.layerRows(plan, u, cache);
       cpu.add(THREADS.getCurrentThreadCpuTime() - c0);
@@ -171,29 +172,6 @@ public final class HomologyJob implements Job {
 
   private static Iterator<Row> vertexPartition(HomologyPlan plan, Iterator<Long> units) {
     Cache cache = new Cache();
-    return flat(units, u -> HomologyUnits.vertexRows(plan, u, cache));
-  }
-
-  /** Rows of one unit after another, computed lazily as the partition is consumed. */
-  private static Iterator<Row> flat(Iterator<Long> units, java.util.function.LongFunction<List<Row>> f) {
-    return new Iterator<>() {
-      Iterator<Row> cur = java.util.Collections.emptyIterator();
-
-      @Override
-      public boolean hasNext() {
-        while (!cur.hasNext() && units.hasNext()) {
-          cur = f.apply(units.next()).iterator();
-        }
-        return cur.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        if (!hasNext()) {
-          throw new java.util.NoSuchElementException();
-        }
-        return cur.next();
-      }
-    };
+    return UnitRows.of(units, u -> HomologyUnits.vertexRows(plan, u, cache));
   }
 }
