@@ -1,5 +1,8 @@
 package sheafrank.jobs.homology;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,7 +43,7 @@ final class ManifoldKeys {
       if (file.isEmpty()) {
         throw new ConfigException("config key 'manifold.points' is required for manifold = points (a points file)");
       }
-      double[][] pts = HomologyPlan.readPoints("manifold.points", file);
+      double[][] pts = readPoints("manifold.points", file);
       int m = pts[0].length;
       double eps = spec.getDouble("manifold.rips_scale");
       if (!(eps > 0)) {
@@ -112,5 +115,47 @@ final class ManifoldKeys {
       out.add(r.clone());
     }
     return out;
+  }
+
+  /** Reads a points file: one point per line, coordinates separated by commas or blanks, '#' comments. */
+  static double[][] readPoints(String key, String file) {
+    List<String> lines;
+    try {
+      if (!Files.isRegularFile(Paths.get(file))) {
+        throw new ConfigException("config key '" + key + "': points file " + file + " does not exist or is not a file");
+      }
+      lines = Files.readAllLines(Paths.get(file));
+    } catch (IOException e) {
+      throw new ConfigException("config key '" + key + "': cannot read points file " + file + ": " + e.getMessage(), e);
+    }
+    List<double[]> pts = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String s = lines.get(i).replaceAll("#.*", "").trim();
+      if (s.isEmpty()) {
+        continue;
+      }
+      String[] parts = s.split("[,\\s]+");
+      double[] p = new double[parts.length];
+      try {
+        for (int j = 0; j < parts.length; j++) {
+          p[j] = Double.parseDouble(parts[j]);
+          if (!Double.isFinite(p[j])) {
+            throw new NumberFormatException();
+          }
+        }
+      } catch (NumberFormatException e) {
+        throw new ConfigException("config key '" + key + "': points file " + file + " line " + (i + 1)
+            + ": expected finite numbers, got '" + s + "'");
+      }
+      if (!pts.isEmpty() && p.length != pts.get(0).length) {
+        throw new ConfigException("config key '" + key + "': points file " + file + " line " + (i + 1) + " has "
+            + p.length + " coordinates, the first point " + pts.get(0).length);
+      }
+      pts.add(p);
+    }
+    if (pts.isEmpty()) {
+      throw new ConfigException("config key '" + key + "': points file " + file + " has no points");
+    }
+    return pts.toArray(new double[0][]);
   }
 }
