@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,21 +50,9 @@ class HomologyJobTest {
     JobTestSupport.endSharedSession();
   }
 
-  static Path write(Path dir, String name, String text) throws IOException {
-    Path p = dir.resolve(name);
-    Files.writeString(p, text);
-    return p;
-  }
-
   static Result run(Path conf, Path out, String... sets) {
     return JobTestSupport.launch(JobTestSupport.concat(
         new String[] {"run", conf.toString(), "--out", out.toString()}, sets));
-  }
-
-  static List<Row> table(Path out, String table) {
-    SparkSession spark = SparkSession.builder().master("local[1]").appName("read")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
-    return spark.read().parquet(out.resolve(table).toString()).collectAsList();
   }
 
   static int[] ints(Row r, String col) {
@@ -86,7 +73,7 @@ class HomologyJobTest {
    */
   @Test
   void tablesDoNotDependOnPartitioningAndCarryThePapersIdentities(@TempDir Path dir) throws IOException {
-    Path conf = write(dir, "torus.conf", TORUS);
+    Path conf = JobTestSupport.write(dir, "torus.conf", TORUS);
     Path a = dir.resolve("a");
     Path b = dir.resolve("b");
     Result ra = run(conf, a, "--set", "partitions=1");
@@ -98,14 +85,14 @@ class HomologyJobTest {
       assertFalse(x.isEmpty(), t);
       assertEquals(x, JobTestSupport.rows(b, t), t);
     }
-    List<Row> manifolds = table(a, "homology_manifolds");
+    List<Row> manifolds = JobTestSupport.table(a, "homology_manifolds");
     assertEquals(2, manifolds.size());
     for (Row m : manifolds) {
       assertArrayEquals(new int[] {1, 2, 1}, ints(m, "betti_q"));
       assertArrayEquals(new int[] {1, 2, 1}, ints(m, "betti_z2"));
       assertEquals(0L, (long) m.getAs("euler_characteristic"));
     }
-    List<Row> layers = table(a, "homology_layers");
+    List<Row> layers = JobTestSupport.table(a, "homology_layers");
     // 2 resolutions x 3 regions x (network, layer): [3,3] settings 1 layer, [3,4,4] 2, the caps 2
     int settings = 2 * 2; // 2 architectures x (kaiming, normal(0.2, 0.1))
     assertEquals(2 * (settings / 2 * 3 * 1 + settings / 2 * 3 * 2 + 2) * 3, layers.size());
@@ -134,7 +121,7 @@ class HomologyJobTest {
       }
     }
     assertEquals(4, caps);
-    List<Row> summary = table(a, "homology_settings");
+    List<Row> summary = JobTestSupport.table(a, "homology_settings");
     assertEquals(2 * (2 * 1 + 2 * 2) * 3, summary.size()); // resolutions x (setting, layer) x regions
     long changed = 0;
     for (Row s : summary) {
@@ -144,7 +131,7 @@ class HomologyJobTest {
     long rowsChanged = layers.stream().filter(r -> r.getAs("setting_id") != null && (boolean) r.getAs("changed_q"))
         .count();
     assertEquals(rowsChanged, changed);
-    assertEquals((settings * 3 + 1) * (24 * 16 + 9 * 7), table(a, "homology_vertices").size());
+    assertEquals((settings * 3 + 1) * (24 * 16 + 9 * 7), JobTestSupport.table(a, "homology_vertices").size());
   }
 
   /** A user's points: 60 samples of a circle, Rips scale 0.25, through the circle cap network. */
@@ -155,17 +142,17 @@ class HomologyJobTest {
       double t = 2 * Math.PI * i / 60;
       pts.append(Math.cos(t)).append(", ").append(Math.sin(t)).append('\n');
     }
-    Path file = write(dir, "circle.csv", pts.toString());
-    Path conf = write(dir, "points.conf", String.join("\n", "job = homology", "experiment = test-points",
+    Path file = JobTestSupport.write(dir, "circle.csv", pts.toString());
+    Path conf = JobTestSupport.write(dir, "points.conf", String.join("\n", "job = homology", "experiment = test-points",
         "manifold = points", "manifold.points = " + file, "manifold.rips_scale = 0.25",
         "network.weights = [" + JobTestSupport.conf("weights/" + GluingNetworkWeights.CIRCLE) + "]",
         "omega.regions = [zero]", ""));
     Path out = dir.resolve("out");
     Result r = run(conf, out);
     assertEquals(0, r.code(), r.err());
-    Row m = table(out, "homology_manifolds").get(0);
+    Row m = JobTestSupport.table(out, "homology_manifolds").get(0);
     assertArrayEquals(new int[] {1, 1, 0}, ints(m, "betti_q"));
-    for (Row l : table(out, "homology_layers")) {
+    for (Row l : JobTestSupport.table(out, "homology_layers")) {
       int layer = l.getAs("layer");
       assertArrayEquals(layer == 1 ? new int[] {1, 1, 0} : new int[] {1, 2, 0}, ints(l, "betti_quotient_q"));
     }
@@ -173,7 +160,7 @@ class HomologyJobTest {
 
   @Test
   void badInputFailsBeforeAnyWork(@TempDir Path dir) throws IOException {
-    Path conf = write(dir, "torus.conf", TORUS);
+    Path conf = JobTestSupport.write(dir, "torus.conf", TORUS);
     Path out = dir.resolve("out");
     String circle = JobTestSupport.conf("weights/" + GluingNetworkWeights.CIRCLE).toString();
     String[][] cases = {
@@ -210,7 +197,7 @@ class HomologyJobTest {
       // the configs name their weight files relative to the repository root
       String text = Files.readString(JobTestSupport.conf(c + ".conf")).replace("conf/weights/",
           cwd.getParent().resolve("conf/weights/").toString() + "/");
-      Path p = write(dir, c + ".conf", text);
+      Path p = JobTestSupport.write(dir, c + ".conf", text);
       Main.Prepared prep = Main.prepare(Main.parseRun(new String[] {"run", p.toString(), "--out", dir.toString()}));
       assertEquals("homology", prep.job().name(), c);
       assertEquals("R9", prep.spec().getString("experiment"), c);

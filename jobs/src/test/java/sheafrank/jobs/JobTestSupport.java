@@ -89,6 +89,20 @@ public final class JobTestSupport {
     }
   }
 
+  /** Writes {@code text} to {@code dir/name}. */
+  public static Path write(Path dir, String name, String text) throws java.io.IOException {
+    Path p = dir.resolve(name);
+    java.nio.file.Files.writeString(p, text);
+    return p;
+  }
+
+  /** All rows of OUT/table (every run), as Spark rows. */
+  public static List<Row> table(Path out, String table) {
+    SparkSession spark = SparkSession.builder().master("local[1]").appName("read")
+        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
+    return spark.read().parquet(out.resolve(table).toString()).collectAsList();
+  }
+
   public static String[] concat(String[] a, String... b) {
     String[] r = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, r, a.length, b.length);

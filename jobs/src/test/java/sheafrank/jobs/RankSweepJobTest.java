@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sheafrank.jobs.JobTestSupport.Result;
@@ -47,21 +46,9 @@ class RankSweepJobTest {
   static final int RANKSELECT_SETTINGS = 2 + 7 + 4 + 2;
   static final int SETTINGS = RANKSELECT_SETTINGS + 4 * 4;
 
-  static Path write(Path dir, String name, String text) throws IOException {
-    Path p = dir.resolve(name);
-    Files.writeString(p, text);
-    return p;
-  }
-
   static Result run(Path conf, Path out, String... sets) {
     return JobTestSupport.launch(JobTestSupport.concat(
         new String[] {"run", conf.toString(), "--out", out.toString(), "--master", "local[2]"}, sets));
-  }
-
-  static List<Row> table(Path out, String table) {
-    SparkSession spark = SparkSession.builder().master("local[1]").appName("read")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
-    return spark.read().parquet(out.resolve(table).toString()).collectAsList();
   }
 
   /**
@@ -71,7 +58,7 @@ class RankSweepJobTest {
    */
   @Test
   void tablesDoNotDependOnPartitioningAndShowThePapersClaims(@TempDir Path dir) throws IOException {
-    Path conf = write(dir, "box.conf", BOX);
+    Path conf = JobTestSupport.write(dir, "box.conf", BOX);
     Path a = dir.resolve("a");
     Path b = dir.resolve("b");
     Result ra = run(conf, a, "--set", "partitions=1");
@@ -83,10 +70,10 @@ class RankSweepJobTest {
       assertFalse(x.isEmpty(), t);
       assertEquals(x, JobTestSupport.rows(b, t), t);
     }
-    List<Row> settings = table(a, "rank_settings");
+    List<Row> settings = JobTestSupport.table(a, "rank_settings");
     assertEquals(SETTINGS, settings.size());
     checkClaims(settings);
-    checkNetworksAgainstPoints(table(a, "rank_networks"), table(a, "rank_points"));
+    checkNetworksAgainstPoints(JobTestSupport.table(a, "rank_networks"), JobTestSupport.table(a, "rank_points"));
   }
 
   static void checkClaims(List<Row> settings) {
@@ -189,7 +176,7 @@ class RankSweepJobTest {
 
   @Test
   void badInputFailsBeforeAnyWork(@TempDir Path dir) throws IOException {
-    Path conf = write(dir, "box.conf", BOX);
+    Path conf = JobTestSupport.write(dir, "box.conf", BOX);
     Path out = dir.resolve("out");
     String[][] cases = {
       {"init=[foo]", "'init'"},
