@@ -6,6 +6,7 @@ import java.util.Map;
 import sheafrank.jobs.core.ConfigException;
 import sheafrank.jobs.core.Job;
 import sheafrank.jobs.bench.BenchJob;
+import sheafrank.jobs.homology.HomologyJob;
 import sheafrank.jobs.rank.RankSweepJob;
 import sheafrank.jobs.report.ReportJob;
 import sheafrank.jobs.sheaf.ModelImportJob;
@@ -20,7 +21,8 @@ public final class Jobs {
 
   public static List<Job> all() {
     return List.of(new SheafInferenceJob(), new SheafPinningJob(), new SheafSpectrumJob(),
-        new ModelImportJob(), new TrainSweepJob(), new RankSweepJob(), new BenchJob(), new ReportJob());
+        new ModelImportJob(), new TrainSweepJob(), new RankSweepJob(), new HomologyJob(),
+        new BenchJob(), new ReportJob());
   }
 
   public static Job byName(String name) {

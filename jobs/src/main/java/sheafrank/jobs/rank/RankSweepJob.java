@@ -22,6 +22,7 @@ import sheafrank.jobs.core.JobContext;
 import sheafrank.jobs.core.Param;
 import sheafrank.jobs.core.Param.Type;
 import sheafrank.jobs.core.Spec;
+import sheafrank.jobs.core.UnitRows;
 import sheafrank.jobs.rank.RankUnits.Partial;
 import sheafrank.jobs.rank.RankUnits.Plan;
 import sheafrank.jobs.rank.SweepGrid.Setting;
@@ -232,26 +233,10 @@ public final class RankSweepJob implements Job {
 
   private static Iterator<Row> networkPartition(Plan plan, long stride, long units,
       LongAccumulator cpu, Iterator<Long> it) {
-    return new Iterator<>() {
-      Iterator<Row> cur = java.util.Collections.emptyIterator();
-
-      @Override
-      public boolean hasNext() {
-        while (!cur.hasNext() && it.hasNext()) {
-          long u = RankUnits.unitAt(it.next(), stride, units);
-          cur = RankUnits.networkRows(plan, plan.networkKey(u), timed(plan, u, cpu)).iterator();
-        }
-        return cur.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        if (!hasNext()) {
-          throw new java.util.NoSuchElementException();
-        }
-        return cur.next();
-      }
-    };
+    return UnitRows.of(it, i -> {
+      long u = RankUnits.unitAt(i, stride, units);
+      return RankUnits.networkRows(plan, plan.networkKey(u), timed(plan, u, cpu));
+    });
   }
 
   private static Iterator<Tuple2<Long, Partial>> partialPartition(Plan plan, long stride, long units,
