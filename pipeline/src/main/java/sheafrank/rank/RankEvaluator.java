@@ -72,7 +72,7 @@ public final class RankEvaluator {
    * not mutate them while evaluating.
    */
   public RankEvaluator(Mlp net, int layers, RankMethod method) {
-    this(net, layers, method, true, NumericalRank.Backend.AUTO);
+    this(net, layers, method, true, NumericalRank.Backend.JAVA);
   }
 
   /**
