@@ -58,6 +58,24 @@ public final class Param {
     return check(v -> ((Number) v).doubleValue() >= 0 ? null : "must be >= 0, got " + Spec.show(v));
   }
 
+  /** Numbers at most {@code max}; {@code why} says what the bound protects (shown with the error). */
+  public Param atMost(long max, String why) {
+    return check(v -> ((Number) v).doubleValue() <= max ? null
+        : "must be at most " + Limits.count(max) + " (" + why + "), got " + Spec.show(v));
+  }
+
+  /** Every entry of an integer list in [min, max]. */
+  public Param entriesBetween(long min, long max) {
+    return check(v -> {
+      for (int x : (int[]) v) {
+        if (x < min || x > max) {
+          return "entries must be between " + min + " and " + Limits.count(max) + ", got " + x;
+        }
+      }
+      return null;
+    });
+  }
+
   public Param oneOf(String... allowed) {
     return check(v -> {
       for (String a : allowed) {
