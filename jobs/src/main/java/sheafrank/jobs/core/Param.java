@@ -76,6 +76,41 @@ public final class Param {
     });
   }
 
+  /**
+   * Every entry of a string list passes {@code parse}, whose IllegalArgumentException message is the
+   * error; {@code empty} (or null if an empty list is fine) is the error for an empty list.
+   */
+  public Param entriesParse(java.util.function.Consumer<String> parse, String empty) {
+    return check(v -> {
+      List<?> l = (List<?>) v;
+      if (l.isEmpty() && empty != null) {
+        return empty;
+      }
+      for (Object o : l) {
+        try {
+          parse.accept((String) o);
+        } catch (IllegalArgumentException e) {
+          return e.getMessage();
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Every entry of a list of integer lists is a widths list [n0, ..., nL] of positive widths. */
+  public Param widthsEntries() {
+    return check(v -> {
+      for (int[] w : (int[][]) v) {
+        try {
+          sheafrank.net.Mlp.validateWidths(w);
+        } catch (IllegalArgumentException e) {
+          return e.getMessage();
+        }
+      }
+      return null;
+    });
+  }
+
   public Param oneOf(String... allowed) {
     return check(v -> {
       for (String a : allowed) {

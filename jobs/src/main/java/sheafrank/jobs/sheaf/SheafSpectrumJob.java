@@ -57,16 +57,8 @@ public final class SheafSpectrumJob extends NetworkJob {
   public List<Param> params() {
     List<Param> p = networkParams("[2, 30, 1]", "identity");
     p.add(Param.of("architectures", Type.INT_LIST_LIST, "[]",
-        "widths lists analysed in one run, e.g. [[2,30,1], [2,10,8,1]] (He init; [] = the network keys)").check(v -> {
-          for (int[] a : (int[][]) v) {
-            try {
-              Mlp.validateWidths(a);
-            } catch (IllegalArgumentException e) {
-              return e.getMessage();
-            }
-          }
-          return null;
-        }));
+        "widths lists analysed in one run, e.g. [[2,30,1], [2,10,8,1]] (He init; [] = the network keys)")
+        .widthsEntries());
     p.add(Param.of("network.seeds", Type.INT_LIST, "[]",
         "He-init seeds, one network per seed and architecture ([] = network.seed only)"));
     p.addAll(SampleSource.params(50));

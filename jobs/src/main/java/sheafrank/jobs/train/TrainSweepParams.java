@@ -50,16 +50,7 @@ final class TrainSweepParams {
         }));
     p.add(Param.of("widths", Type.INT_LIST_LIST, "[]",
         "explicit architectures, crossed with every task (first/last width must match the task); [] = hidden_layers")
-        .check(v -> {
-          for (int[] w : (int[][]) v) {
-            try {
-              Mlp.validateWidths(w);
-            } catch (IllegalArgumentException e) {
-              return e.getMessage();
-            }
-          }
-          return null;
-        }));
+        .widthsEntries());
     p.add(Param.of("methods", Type.STRING_LIST, "[sheaf, gd]", "sheaf (joint dynamics, forward Euler), "
         + "sheaf_equilibrium (exact inner solve, beyond the paper), gd (full batch), adam")
         .check(v -> {
@@ -97,35 +88,11 @@ final class TrainSweepParams {
         .check(TrainSweepParams::allPositive));
     p.add(Param.of("losses", Type.STRING_LIST, "[]",
         "output losses of the sheaf methods: l2, l1, huber:TAU, pnorm:P, bce, ce; [] = by task (l2 / bce / ce)")
-        .check(v -> {
-          @SuppressWarnings("unchecked")
-          List<String> l = (List<String>) v;
-          for (String s : l) {
-            try {
-              Loss.parse(s);
-            } catch (IllegalArgumentException e) {
-              return e.getMessage();
-            }
-          }
-          return null;
-        }));
+        .entriesParse(Loss::parse, null));
     p.add(Param.of("regularisation", Type.STRING_LIST, "[none]",
         "entries 'none' or 'lambda=L;mu=M;anchor=zero|initial' (eq. 28/41; lambda for the sheaf dynamics only)")
-        .check(v -> {
-          @SuppressWarnings("unchecked")
-          List<String> l = (List<String>) v;
-          if (l.isEmpty()) {
-            return "needs at least one entry (none for no regularisation)";
-          }
-          for (String s : l) {
-            try {
-              parseRegularisation(s);
-            } catch (IllegalArgumentException e) {
-              return e.getMessage();
-            }
-          }
-          return null;
-        }));
+        .entriesParse(TrainSweepParams::parseRegularisation,
+            "needs at least one entry (none for no regularisation)"));
     p.add(Param.of("alpha", Type.DOUBLE, "1.0", "cochain rate alpha of the sheaf dynamics").positive());
     p.add(Param.of("cochain_init", Type.STRING, "auto",
         "initial cochain: auto (random for regression, forward_pass for classification), random, zeros, forward_pass")
