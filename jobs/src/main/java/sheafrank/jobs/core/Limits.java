@@ -1,7 +1,6 @@
 package sheafrank.jobs.core;
 
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * The bounds every job checks before Spark starts, so that a count or width that cannot be run

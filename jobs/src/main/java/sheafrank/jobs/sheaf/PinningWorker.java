@@ -24,7 +24,6 @@ import sheafrank.sheaf.SheafLayout;
  * its exact solver and optionally forward Euler, turning a sample id into its {@link
  * PinningTables#ALL} row. A failure of one sample is that sample's status, never the task's.
  */
-/** Per-partition state: the compiled problem and its solvers. */
 final class PinningWorker implements Units.Worker {
   final SheafPinningJob.Setup s;
   final Mlp net;

@@ -7,7 +7,6 @@ import java.util.Locale;
 import sheafrank.jobs.core.Limits;
 import sheafrank.jobs.core.Param;
 import sheafrank.jobs.core.Param.Type;
-import sheafrank.net.Mlp;
 import sheafrank.train.Loss;
 import sheafrank.train.Regularisation;
 

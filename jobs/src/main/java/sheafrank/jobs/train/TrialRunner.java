@@ -3,21 +3,13 @@ package sheafrank.jobs.train;
 import java.io.PrintStream;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import sheafrank.data.Dataset;
 import sheafrank.data.Task;
-import sheafrank.diagnostics.Discord;
-import sheafrank.diagnostics.Spectrum;
 import sheafrank.net.Mlp;
-import sheafrank.pinning.ExactSolver;
-import sheafrank.pinning.PinnedProblem;
-import sheafrank.pinning.PinnedResult;
-import sheafrank.train.CurvePoint;
-import sheafrank.train.Method;
 import sheafrank.train.Samples;
 import sheafrank.train.TaskKind;
 import sheafrank.train.TrainListener;
@@ -28,7 +20,7 @@ import sheafrank.train.Trainer;
 /**
  * Runs one trial inside a Spark task: generates (or unpacks) its data, trains single-threaded from
  * the trial's seed, and produces the rows of every table for it. Periodic diagnostics (spectra,
- * pinned discord, weight snapshots) run inside the trial through the {@link TrainListener}, on the
+ * pinned discord, weight snapshots) run inside the trial ({@link TrainingDiagnostics}, a {@link TrainListener}) on the
  * live weights at the requested steps. Nothing here depends on which task or partition runs the
  * trial, so the tables are identical for any partitioning (timing columns aside).
  *
