@@ -26,13 +26,19 @@ public final class Jobs {
   }
 
   public static Job byName(String name) {
+    return byName(name, java.util.Set.of());
+  }
+
+  /** As {@link #byName(String)}; the error also lists {@code commands} (for the help topics). */
+  static Job byName(String name, java.util.Set<String> commands) {
     Map<String, Job> m = new LinkedHashMap<>();
     for (Job j : all()) {
       m.put(j.name(), j);
     }
     Job j = m.get(name);
     if (j == null) {
-      throw new ConfigException("unknown job '" + name + "' (known jobs: " + String.join(", ", m.keySet()) + ")");
+      throw new ConfigException("unknown job '" + name + "' (known jobs: " + String.join(", ", m.keySet())
+          + (commands.isEmpty() ? "" : "; commands: " + String.join(", ", new java.util.TreeSet<>(commands))) + ")");
     }
     return j;
   }

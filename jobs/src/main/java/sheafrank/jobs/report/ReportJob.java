@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import sheafrank.jobs.Main;
+import sheafrank.jobs.RunRecord;
 import sheafrank.jobs.core.ConfigException;
 import sheafrank.jobs.core.Job;
 import sheafrank.jobs.core.JobContext;
@@ -96,7 +96,7 @@ public final class ReportJob implements Job {
           throw new UncheckedIOException(e);
         }
       });
-      HtmlReport.Page page = new HtmlReport.Page(folder.dir().toString(), Main.codeVersion(), tables.runs(),
+      HtmlReport.Page page = new HtmlReport.Page(folder.dir().toString(), RunRecord.codeVersion(), tables.runs(),
           counts(folder, tables.runs()), drawn, missing, comparisons, missingComparisons);
       Files.writeString(tmp.resolve("index.html"), HtmlReport.render(page), StandardCharsets.UTF_8);
       replace(tmp, target);

@@ -1,6 +1,14 @@
 package sheafrank.jobs.train;
 
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import sheafrank.io.MlpSafeTensors;
+import sheafrank.jobs.core.ConfigException;
+import sheafrank.jobs.core.Spec;
+import sheafrank.net.OutputActivation;
 import sheafrank.net.Mlp;
 
 /**
@@ -31,5 +39,36 @@ public record SweepSettings(double alpha, int stepsPerEpoch, int checkEvery, dou
   /** Spectra summary due at this step (every diagnosticsEvery steps, and at the stages). */
   boolean spectraDue(long step) {
     return spectra && (diagnosticsEvery > 0 && step % diagnosticsEvery == 0 || isStage(step));
+  }
+
+  /** The initial weights of every trial from 'init.weights', or null for He init per trial. */
+  static Mlp initialWeights(Spec spec) {
+    Mlp initial = null;
+    String wfile = spec.getString("init.weights");
+    if (!wfile.isEmpty()) {
+      Path wp = Paths.get(wfile);
+      if (!Files.isRegularFile(wp)) {
+        throw new ConfigException("config key 'init.weights': file " + wfile + " does not exist");
+      }
+      try {
+        initial = MlpSafeTensors.read(wp, OutputActivation.IDENTITY);
+      } catch (IOException | IllegalArgumentException e) {
+        throw new ConfigException("config key 'init.weights': " + e.getMessage(), e);
+      }
+      for (int l = 0; l < initial.depth(); l++) {
+        for (double v : initial.weights(l)) {
+          if (!Double.isFinite(v)) {
+            throw new ConfigException("config key 'init.weights': " + wfile + " holds " + v + " in layer " + (l + 1));
+          }
+        }
+        for (double v : initial.bias(l)) {
+          if (!Double.isFinite(v)) {
+            throw new ConfigException("config key 'init.weights': " + wfile + " holds " + v + " in bias " + (l + 1));
+          }
+        }
+      }
+    }
+
+    return initial;
   }
 }
