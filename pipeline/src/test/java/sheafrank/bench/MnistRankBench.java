@@ -174,7 +174,7 @@ public final class MnistRankBench {
     }
     if (peer > 0) {
       RankEvaluator old = new RankEvaluator(net, dn.reluLayers(), RankMethod.SVD, true,
-          NumericalRank.Backend.AUTO);
+          NumericalRank.Backend.JAVA);
       RankEvaluator.Result warmOld = old.evaluate(java.util.Arrays.copyOf(x, 784));
       double p0 = cpu();
       int agree = 0;
