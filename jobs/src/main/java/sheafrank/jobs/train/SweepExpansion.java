@@ -9,6 +9,7 @@ import java.util.Set;
 import sheafrank.data.Task;
 import sheafrank.jobs.core.ConfigException;
 import sheafrank.jobs.core.Limits;
+import sheafrank.jobs.core.NetworkParams;
 import sheafrank.jobs.core.Spec;
 import sheafrank.jobs.train.TrainSweepParams.Reg;
 import sheafrank.net.Mlp;
@@ -39,6 +40,9 @@ final class SweepExpansion {
     UserData data = UserData.fromSpec(spec, tasks);
     String trainFile = spec.getString("data.train_file");
     Mlp initial = SweepSettings.initialWeights(spec);
+    SweepSettings.checkUnchanged(spec, "init.weights", initial == null ? null : NetworkParams.sha256(initial));
+    InitialCochain cochain = InitialCochain.fromSpec(spec);
+    SweepSettings.checkUnchanged(spec, InitialCochain.KEY, cochain == null ? null : cochain.sha256());
 
     long[] stages = Arrays.stream(spec.getIntList("diagnostics.stages")).asLongStream().toArray();
     boolean spectra = spec.getBool("diagnostics.spectra");
@@ -64,7 +68,7 @@ final class SweepExpansion {
 
     SweepSettings settings = new SweepSettings(spec.getDouble("alpha"), spec.getInt("steps_per_epoch"),
         spec.getInt("check_every"), spec.getDouble("divergence_threshold"), spec.getString("cochain_init"),
-        spec.getString("warm_start"), spec.getInt("adam.batch_size"), initial, spec.getInt("curve.every"),
+        spec.getString("warm_start"), spec.getInt("adam.batch_size"), initial, cochain, spec.getInt("curve.every"),
         spec.getDouble("progress.seconds"), spec.getLong("data.seed"), spec.getInt("n_test"),
         spec.getInt("grid.size"), spectra, discord, every, stages, spec.getInt("diagnostics.inputs"), pins,
         spec.getString("diagnostics.spectrum_output"), spec.getBool("models.write"), snapshots, data);
@@ -234,6 +238,9 @@ final class SweepExpansion {
                               String.join("x", Arrays.stream(w).mapToObj(String::valueOf).toList()), m.id(), seed);
                           Trial t = new Trial(idx, id, task, w.clone(), m.id(), seed, betaCol, n, dtCol, steps, tCol,
                               loss, reg.lambda(), reg.mu(), reg.anchor(), lr, outerCol, control);
+                          if (cochain != null) {
+                            cochain.check(t, trials.isEmpty() ? null : trials.get(0));
+                          }
                           try {
                             t.spec(settings, kind, settings.curveEvery()).checkDims(kind, inDim, outDim, n);
                           } catch (IllegalArgumentException e) {

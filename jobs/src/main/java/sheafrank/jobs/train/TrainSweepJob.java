@@ -61,6 +61,11 @@ public final class TrainSweepJob implements Job {
   }
 
   @Override
+  public Spec resolve(Spec spec) {
+    return SweepSettings.resolve(spec);
+  }
+
+  @Override
   public void validate(Spec spec) {
     SweepExpansion.expand(spec);
   }

@@ -128,6 +128,13 @@ final class TrainSweepParams {
         .entriesBetween(0, Limits.MAX_STEPS));
     p.add(Param.of("init.weights", Type.STRING, "\"\"",
         "safetensors file of initial weights for every trial (widths must match); empty = He-normal from the trial seed"));
+    p.add(Param.of("init.cochain", Type.STRING, "\"\"",
+        "method sheaf: starting cochain, CSV or safetensors, one row per training sample, columns the free "
+            + "coordinates z1[0], ..., a1[0], ..., z<k+1>[..]; empty = cochain_init"));
+    p.add(Param.of("init.weights.sha256", Type.STRING, "\"\"",
+        "derived: SHA-256 of the init.weights network; if set, the file must match"));
+    p.add(Param.of("init.cochain.sha256", Type.STRING, "\"\"",
+        "derived: SHA-256 of the init.cochain values; if set, the file must match"));
     p.add(Param.of("data.train_file", Type.STRING, "\"\"", "the user's training data (CSV with header, or Parquet) for task 'file'"));
     p.add(Param.of("data.test_file", Type.STRING, "\"\"", "optional test data in the same format"));
     p.add(Param.of("data.inputs", Type.STRING_LIST, "[]", "input column names of the user's data"));
