@@ -61,6 +61,53 @@ public final class CsvTable {
     if (targetColumns == null || targetColumns.isEmpty()) {
       throw new IllegalArgumentException(source + ": at least one target column must be named");
     }
+    Numeric t = parse(in, source, delimiter, (index, names) -> {
+      int[] inIdx = columns(inputColumns, index, source, "input");
+      int[] outIdx = columns(targetColumns, index, source, "target");
+      int[] all = java.util.Arrays.copyOf(inIdx, inIdx.length + outIdx.length);
+      System.arraycopy(outIdx, 0, all, inIdx.length, outIdx.length);
+      return all;
+    });
+    int n = t.rows();
+    int di = inputColumns.size();
+    int dout = targetColumns.size();
+    double[] x = new double[n * di];
+    double[] y = new double[n * dout];
+    for (int s = 0; s < n; s++) {
+      System.arraycopy(t.values(), s * (di + dout), x, s * di, di);
+      System.arraycopy(t.values(), s * (di + dout) + di, y, s * dout, dout);
+    }
+    return new Samples(x, y, n, di, dout);
+  }
+
+  /**
+   * A whole numeric table: the header's column names in file order and every row's values,
+   * row-major ({@code values[row * columns.size() + column]}).
+   */
+  public record Numeric(List<String> columns, double[] values, int rows) {}
+
+  /** Every column of {@code file} (comma-separated); the same checks and messages as {@link #read}. */
+  public static Numeric readAll(Path file) {
+    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      return parse(r, file.toString(), ',', (index, names) -> {
+        int[] all = new int[names.size()];
+        for (int i = 0; i < all.length; i++) {
+          all[i] = i;
+        }
+        return all;
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Picks the columns to read from the header (name to position, names in file order). */
+  private interface Selector {
+    int[] select(Map<String, Integer> index, List<String> names);
+  }
+
+  /** The selected columns of every data row, checked as the class comment says. */
+  private static Numeric parse(Reader in, String source, char delimiter, Selector selector) {
     BufferedReader r = in instanceof BufferedReader b ? b : new BufferedReader(in);
     try {
       String header = r.readLine();
@@ -75,19 +122,22 @@ public final class CsvTable {
       if (!header.isEmpty() && header.charAt(0) == '\uFEFF') {
         header = header.substring(1);
       }
-      List<String> names = split(header, delimiter, source, lineNo);
+      List<String> names = new ArrayList<>();
       Map<String, Integer> index = new HashMap<>();
-      for (int i = 0; i < names.size(); i++) {
-        String name = names.get(i).trim();
-        if (index.put(name, i) != null) {
+      for (String raw : split(header, delimiter, source, lineNo)) {
+        String name = raw.trim();
+        if (index.put(name, names.size()) != null) {
           throw new IllegalArgumentException(
               source + ", line " + lineNo + ": column '" + name + "' appears more than once in the header");
         }
+        names.add(name);
       }
-      int[] inIdx = columns(inputColumns, index, source, "input");
-      int[] outIdx = columns(targetColumns, index, source, "target");
-      List<double[]> xs = new ArrayList<>();
-      List<double[]> ys = new ArrayList<>();
+      int[] idx = selector.select(index, names);
+      List<String> selected = new ArrayList<>();
+      for (int i : idx) {
+        selected.add(names.get(i));
+      }
+      List<double[]> rows = new ArrayList<>();
       String line;
       while ((line = r.readLine()) != null) {
         lineNo++;
@@ -99,22 +149,16 @@ public final class CsvTable {
           throw new IllegalArgumentException(
               source + ", line " + lineNo + ": " + f.size() + " fields, but the header has " + names.size());
         }
-        xs.add(values(f, inIdx, inputColumns, source, lineNo));
-        ys.add(values(f, outIdx, targetColumns, source, lineNo));
+        rows.add(values(f, idx, selected, source, lineNo));
       }
-      if (xs.isEmpty()) {
+      if (rows.isEmpty()) {
         throw new IllegalArgumentException(source + ": no data rows after the header (n_train must be >= 1)");
       }
-      int n = xs.size();
-      int di = inIdx.length;
-      int dout = outIdx.length;
-      double[] x = new double[n * di];
-      double[] y = new double[n * dout];
-      for (int s = 0; s < n; s++) {
-        System.arraycopy(xs.get(s), 0, x, s * di, di);
-        System.arraycopy(ys.get(s), 0, y, s * dout, dout);
+      double[] v = new double[rows.size() * idx.length];
+      for (int s = 0; s < rows.size(); s++) {
+        System.arraycopy(rows.get(s), 0, v, s * idx.length, idx.length);
       }
-      return new Samples(x, y, n, di, dout);
+      return new Numeric(List.copyOf(selected), v, rows.size());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + source + ": " + e.getMessage(), e);
     }

@@ -38,6 +38,20 @@ class CsvTableTest {
     assertArrayEquals(new double[] {2}, semi.y(), 0.0);
   }
 
+  @Test
+  void readsAWholeTableInFileOrder() throws IOException {
+    CsvTable.Numeric t = CsvTable.readAll(write("all.csv", "z1[0],a1[0],\"z2[0]\"\n1,2,3\n\n-0.5,1e-300,4.9E-324\n"));
+    assertEquals(List.of("z1[0]", "a1[0]", "z2[0]"), t.columns());
+    assertEquals(2, t.rows());
+    assertArrayEquals(new double[] {1, 2, 3, -0.5, 1e-300, Double.MIN_VALUE}, t.values(), 0.0);
+    Path nan = write("nan.csv", "u,v\n1,NaN\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CsvTable.readAll(nan));
+    assertTrue(e.getMessage().contains("line 2, column 'v'"), e.getMessage());
+    Path dup = write("dup.csv", "u,u\n1,2\n");
+    e = assertThrows(IllegalArgumentException.class, () -> CsvTable.readAll(dup));
+    assertTrue(e.getMessage().contains("more than once"), e.getMessage());
+  }
+
   private void expectError(String text, String... fragments) throws IOException {
     Path f = write("bad.csv", text);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

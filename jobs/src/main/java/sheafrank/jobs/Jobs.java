@@ -6,8 +6,10 @@ import java.util.Map;
 import sheafrank.jobs.core.ConfigException;
 import sheafrank.jobs.core.Job;
 import sheafrank.jobs.bench.BenchJob;
+import sheafrank.jobs.homology.HomologyJob;
 import sheafrank.jobs.mlp.MlpTrainJob;
 import sheafrank.jobs.rank.RankSweepJob;
+import sheafrank.jobs.report.ReportJob;
 import sheafrank.jobs.sheaf.ModelImportJob;
 import sheafrank.jobs.sheaf.SheafInferenceJob;
 import sheafrank.jobs.sheaf.SheafPinningJob;
@@ -20,17 +22,24 @@ public final class Jobs {
 
   public static List<Job> all() {
     return List.of(new SheafInferenceJob(), new SheafPinningJob(), new SheafSpectrumJob(),
-        new ModelImportJob(), new TrainSweepJob(), new RankSweepJob(), new BenchJob(), new MlpTrainJob());
+        new ModelImportJob(), new TrainSweepJob(), new RankSweepJob(), new HomologyJob(),
+        new MlpTrainJob(), new BenchJob(), new ReportJob());
   }
 
   public static Job byName(String name) {
+    return byName(name, java.util.Set.of());
+  }
+
+  /** As {@link #byName(String)}; the error also lists {@code commands} (for the help topics). */
+  static Job byName(String name, java.util.Set<String> commands) {
     Map<String, Job> m = new LinkedHashMap<>();
     for (Job j : all()) {
       m.put(j.name(), j);
     }
     Job j = m.get(name);
     if (j == null) {
-      throw new ConfigException("unknown job '" + name + "' (known jobs: " + String.join(", ", m.keySet()) + ")");
+      throw new ConfigException("unknown job '" + name + "' (known jobs: " + String.join(", ", m.keySet())
+          + (commands.isEmpty() ? "" : "; commands: " + String.join(", ", new java.util.TreeSet<>(commands))) + ")");
     }
     return j;
   }

@@ -77,6 +77,41 @@ public final class JobTestSupport {
     }
   }
 
+  /**
+   * Bad input: each case is {@code {setting, 'key', more settings...}} (entries with '=' are --set
+   * overrides); every case must exit 2 with the quoted key in its message and leave {@code out}
+   * empty.
+   */
+  public static void assertRejected(java.util.function.Function<String[], Result> run, Path out, String[][] cases)
+      throws java.io.IOException {
+    for (String[] c : cases) {
+      String[] sets = java.util.stream.Stream.of(c).filter(x -> x.contains("="))
+          .flatMap(x -> java.util.stream.Stream.of("--set", x)).toArray(String[]::new);
+      Result r = run.apply(sets);
+      org.junit.jupiter.api.Assertions.assertEquals(Main.EXIT_BAD_INPUT, r.code(),
+          String.join(" ", c) + ": " + r.err() + r.out());
+      org.junit.jupiter.api.Assertions.assertTrue(r.err().contains(c[1]), c[0] + ": " + r.err());
+      try (java.util.stream.Stream<Path> files = java.nio.file.Files.exists(out) ? java.nio.file.Files.list(out)
+          : java.util.stream.Stream.empty()) {
+        org.junit.jupiter.api.Assertions.assertFalse(files.findAny().isPresent(), "no output: " + c[0]);
+      }
+    }
+  }
+
+  /** Writes {@code text} to {@code dir/name}. */
+  public static Path write(Path dir, String name, String text) throws java.io.IOException {
+    Path p = dir.resolve(name);
+    java.nio.file.Files.writeString(p, text);
+    return p;
+  }
+
+  /** All rows of OUT/table (every run), as Spark rows. */
+  public static List<Row> table(Path out, String table) {
+    SparkSession spark = SparkSession.builder().master("local[1]").appName("read")
+        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
+    return spark.read().parquet(out.resolve(table).toString()).collectAsList();
+  }
+
   public static String[] concat(String[] a, String... b) {
     String[] r = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, r, a.length, b.length);

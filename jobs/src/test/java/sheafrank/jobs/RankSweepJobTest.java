@@ -14,9 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sheafrank.jobs.JobTestSupport.Result;
@@ -48,21 +46,9 @@ class RankSweepJobTest {
   static final int RANKSELECT_SETTINGS = 2 + 7 + 4 + 2;
   static final int SETTINGS = RANKSELECT_SETTINGS + 4 * 4;
 
-  static Path write(Path dir, String name, String text) throws IOException {
-    Path p = dir.resolve(name);
-    Files.writeString(p, text);
-    return p;
-  }
-
   static Result run(Path conf, Path out, String... sets) {
     return JobTestSupport.launch(JobTestSupport.concat(
         new String[] {"run", conf.toString(), "--out", out.toString(), "--master", "local[2]"}, sets));
-  }
-
-  static List<Row> table(Path out, String table) {
-    SparkSession spark = SparkSession.builder().master("local[1]").appName("read")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
-    return spark.read().parquet(out.resolve(table).toString()).collectAsList();
   }
 
   /**
@@ -72,7 +58,7 @@ class RankSweepJobTest {
    */
   @Test
   void tablesDoNotDependOnPartitioningAndShowThePapersClaims(@TempDir Path dir) throws IOException {
-    Path conf = write(dir, "box.conf", BOX);
+    Path conf = JobTestSupport.write(dir, "box.conf", BOX);
     Path a = dir.resolve("a");
     Path b = dir.resolve("b");
     Result ra = run(conf, a, "--set", "partitions=1");
@@ -84,10 +70,10 @@ class RankSweepJobTest {
       assertFalse(x.isEmpty(), t);
       assertEquals(x, JobTestSupport.rows(b, t), t);
     }
-    List<Row> settings = table(a, "rank_settings");
+    List<Row> settings = JobTestSupport.table(a, "rank_settings");
     assertEquals(SETTINGS, settings.size());
     checkClaims(settings);
-    checkNetworksAgainstPoints(table(a, "rank_networks"), table(a, "rank_points"));
+    checkNetworksAgainstPoints(JobTestSupport.table(a, "rank_networks"), JobTestSupport.table(a, "rank_points"));
   }
 
   static void checkClaims(List<Row> settings) {
@@ -190,7 +176,7 @@ class RankSweepJobTest {
 
   @Test
   void badInputFailsBeforeAnyWork(@TempDir Path dir) throws IOException {
-    Path conf = write(dir, "box.conf", BOX);
+    Path conf = JobTestSupport.write(dir, "box.conf", BOX);
     Path out = dir.resolve("out");
     String[][] cases = {
       {"init=[foo]", "'init'"},
@@ -211,14 +197,7 @@ class RankSweepJobTest {
       {"points.record=true", "'points.record'", "points=10000"},
       {"nonsense=1", "'nonsense'"},
     };
-    for (String[] c : cases) {
-      String[] sets = Stream.of(c).filter(s -> s.contains("=")).flatMap(s -> Stream.of("--set", s))
-          .toArray(String[]::new);
-      Result r = run(conf, out, sets);
-      assertEquals(Main.EXIT_BAD_INPUT, r.code(), String.join(" ", c) + ": " + r.err() + r.out());
-      assertTrue(r.err().contains(c[1]), c[0] + ": " + r.err());
-      assertFalse(Files.exists(out) && Files.list(out).findAny().isPresent(), "no output: " + c[0]);
-    }
+    JobTestSupport.assertRejected(sets -> run(conf, out, sets), out, cases);
   }
 
   /** The committed configs validate (no Spark): they name their keys and values correctly. */

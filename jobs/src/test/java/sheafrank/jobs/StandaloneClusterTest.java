@@ -60,7 +60,7 @@ class StandaloneClusterTest {
   private static final List<String> TRACE_TABLES =
       List.of("inference_samples", "inference_trace", "inference_trace_edges", "relu_crossings");
   /** The opens Spark needs on Java 17 (same list as the parent pom and ./sheafrank). */
-  private static final List<String> OPENS = Stream.of("java.lang", "java.lang.invoke", "java.nio",
+  static final List<String> OPENS = Stream.of("java.lang", "java.lang.invoke", "java.nio",
           "sun.nio.ch", "java.util", "sun.util.calendar", "java.util.concurrent", "java.net", "java.io",
           "sun.nio.cs", "sun.security.action")
       .map(p -> "--add-opens=java.base/" + p + "=ALL-UNNAMED").toList();

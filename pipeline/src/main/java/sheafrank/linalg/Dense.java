@@ -1,13 +1,21 @@
 package sheafrank.linalg;
 
+import dev.ludovic.netlib.lapack.JavaLAPACK;
 import dev.ludovic.netlib.lapack.LAPACK;
+import dev.ludovic.netlib.lapack.NativeLAPACK;
 import org.netlib.util.intW;
 
 /**
  * Small dense kernels over row-major {@code double[]} matrices: the one place that talks to
  * LAPACK. Matrices here are at most a few hundred wide (restricted Laplacians, layer blocks), so
- * plain loops serve products and factorisations; eigenvalue problems go to LAPACK (native OpenBLAS
- * when the machine has it, the Java port otherwise).
+ * plain loops serve products and factorisations; eigenvalue problems go to netlib's pure-Java
+ * LAPACK (the F2J translation of the reference Fortran, {@link JavaLAPACK}), never to a native
+ * one: a native LAPACK (OpenBLAS, MKL) orders its floating-point operations by the CPU it runs on
+ * and the library version, so the last bits of eigenvalues would depend on which executor computed
+ * them. The F2J code is scalar Java, whose arithmetic is IEEE-exact in every JIT tier and on every
+ * vector width, so a spectrum is the same on every machine (tested in child JVMs with and without
+ * AVX and in the interpreter). At the sizes used here (n up to a few hundred) it costs a few
+ * milliseconds per decomposition.
  */
 public final class Dense {
   private Dense() {}
@@ -151,7 +159,8 @@ public final class Dense {
 
   /**
    * Eigenvalues (ascending) of the symmetric n x n matrix {@code a}, and the eigenvectors if
-   * {@code withVectors}, by LAPACK dsyev. The input is not modified.
+   * {@code withVectors}, by LAPACK dsyev (pure Java, see the class documentation). The input is not
+   * modified.
    */
   public static SymmetricEigen symmetricEigen(double[] a, int n, boolean withVectors) {
     // Row-major symmetric == column-major symmetric; eigenvectors come back as columns of the
@@ -161,7 +170,7 @@ public final class Dense {
     String jobz = withVectors ? "V" : "N";
     intW info = new intW(0);
     double[] query = new double[1];
-    LAPACK lapack = LAPACK.getInstance();
+    LAPACK lapack = JavaLAPACK.getInstance();
     lapack.dsyev(jobz, "U", n, work, Math.max(1, n), w, query, -1, info);
     int lwork = Math.max(1, (int) query[0]);
     double[] ws = new double[lwork];
@@ -172,13 +181,21 @@ public final class Dense {
     return new SymmetricEigen(w, withVectors ? work : null, n);
   }
 
-  /** Name of the LAPACK implementation in use (native OpenBLAS or the Java port). */
+  /** Name of the LAPACK implementation results come from: always the pure-Java F2J translation. */
   public static String lapackBackend() {
-    return LAPACK.getInstance().getClass().getSimpleName();
+    return JavaLAPACK.getInstance().getClass().getSimpleName();
   }
 
-  /** Name of the BLAS implementation in use. */
+  /**
+   * Name of the BLAS implementation netlib would pick on this machine. No result depends on it: the
+   * project's products are its own loops, and the F2J LAPACK calls F2J's own Java BLAS.
+   */
   public static String blasBackend() {
     return dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName();
+  }
+
+  /** Whether this machine has a native LAPACK (unused for results; recorded for reference). */
+  public static boolean nativeLapackPresent() {
+    return LAPACK.getInstance() instanceof NativeLAPACK;
   }
 }

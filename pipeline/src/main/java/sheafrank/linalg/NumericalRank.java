@@ -40,13 +40,17 @@ import org.netlib.util.intW;
  *
  * <h2>Backends</h2>
  *
- * {@link Backend#JAVA} runs the kernels above; {@link Backend#LAPACK} calls LAPACK's
- * {@code dgesdd} (singular values only) or {@code dgeqp3} through {@code dev.ludovic.netlib} and
- * applies the same tolerance rules. {@link Backend#AUTO} (the default) uses LAPACK only when it is
- * native and the matrix is not tiny: measured single-threaded on this project's machine (OpenBLAS),
- * LAPACK is 2-3x faster from 50 x 50 up, while the Java kernels win at 10 x 10 and beat netlib's
- * Java translation (F2J) at every size up to 100 x 100. Ranks from different backends can differ
- * only for singular values within rounding of the threshold.
+ * {@link Backend#JAVA} (the default, and the only one that results reaching a table may use) runs
+ * the kernels above: plain Java loops whose floating-point operations happen in one fixed order
+ * (Java arithmetic is IEEE-exact in every JIT tier; C2's vectorised loops keep that order), so a
+ * rank is the same on every machine whatever BLAS/LAPACK it has and whatever its vector width.
+ * {@link Backend#LAPACK} calls LAPACK's {@code dgesdd} (singular values only) or {@code dgeqp3}
+ * through {@code dev.ludovic.netlib} (native when the machine has one) with the same tolerance
+ * rules; it is kept for comparisons and benchmarks ({@code RankBench}). Ranks from the two can
+ * differ only for singular values within rounding of the threshold, which is exactly why tables
+ * use one backend everywhere: measured on R2's grid the Java kernels cost about the same CPU time
+ * as native OpenBLAS (most first-layer ranks are certified without a factorisation), see
+ * {@code docs/usage.md}.
  */
 public final class NumericalRank {
   /** Machine epsilon as NumPy's {@code finfo(float64).eps}: 2^-52. */
@@ -63,20 +67,17 @@ public final class NumericalRank {
 
   /** Where the factorisations run; see the class documentation. */
   public enum Backend {
-    /** The plain-Java kernels of this class. */
+    /** The plain-Java kernels of this class: the same bits on every machine. */
     JAVA,
-    /** LAPACK via dev.ludovic.netlib: native if the machine has one, its Java translation if not. */
-    LAPACK,
-    /** LAPACK when native and {@code rows * cols * min(rows, cols) >= AUTO_MIN_WORK}, else JAVA. */
-    AUTO
+    /**
+     * LAPACK via dev.ludovic.netlib: native if the machine has one, its Java translation if not.
+     * For comparisons only: results may depend on the machine.
+     */
+    LAPACK
   }
-
-  /** AUTO's size threshold (a 16 x 16 x 16 cube of work); below it JNI overhead dominates. */
-  public static final long AUTO_MIN_WORK = 4096;
 
   private final Backend backend;
   private final LAPACK lapack;
-  private final boolean nativeLapack;
   private int[] lapackInt = new int[0];
   private double[] lapackTau = new double[0];
   private double[] lapackWork = new double[0];
@@ -90,18 +91,17 @@ public final class NumericalRank {
   private int sddQ = -1;
   private int sddLwork;
 
-  /** Kernels with the {@link Backend#AUTO} backend. */
+  /** Kernels with the {@link Backend#JAVA} backend. */
   public NumericalRank() {
-    this(Backend.AUTO);
+    this(Backend.JAVA);
   }
 
   public NumericalRank(Backend backend) {
     if (backend == null) {
-      throw new IllegalArgumentException("backend must be given (java, lapack or auto)");
+      throw new IllegalArgumentException("backend must be given (java or lapack)");
     }
     this.backend = backend;
     this.lapack = backend == Backend.JAVA ? null : LAPACK.getInstance();
-    this.nativeLapack = lapack instanceof NativeLAPACK;
   }
 
   public Backend backend() {
@@ -118,12 +118,8 @@ public final class NumericalRank {
     return LAPACK.getInstance() instanceof NativeLAPACK;
   }
 
-  private boolean useLapack(int p, int q) {
-    return switch (backend) {
-      case JAVA -> false;
-      case LAPACK -> true;
-      case AUTO -> nativeLapack && (long) p * q * Math.min(p, q) >= AUTO_MIN_WORK;
-    };
+  private boolean useLapack() {
+    return backend == Backend.LAPACK;
   }
 
   /** NumPy's default relative tolerance for a {@code rows x cols} matrix. */
@@ -159,7 +155,7 @@ public final class NumericalRank {
     if (kmax == 0) {
       return 0;
     }
-    if (useLapack(p, q)) {
+    if (useLapack()) {
       return lapackRankQr(a, p, q, rtol);
     }
     ensure(p, q);
@@ -332,7 +328,7 @@ public final class NumericalRank {
     if (Math.min(p, q) == 0) {
       return 0;
     }
-    if (useLapack(p, q)) {
+    if (useLapack()) {
       return lapackRankSvd(a, p, q, rtol);
     }
     ensure(p, q);

@@ -44,6 +44,12 @@ public sealed interface PointSampler extends Serializable
         throw new IllegalArgumentException(
             "box: need finite lo < hi, got lo=" + lo + " hi=" + hi);
       }
+      if (!Double.isFinite(hi - lo)) {
+        throw new IllegalArgumentException("box: the width hi - lo of [" + lo + ", " + hi
+            + "] overflows float64, so every point would collapse to one value");
+      }
+      representable("lo", lo);
+      representable("hi", hi);
       lo = lo + 0.0;
       hi = hi + 0.0;
     }
@@ -70,6 +76,7 @@ public sealed interface PointSampler extends Serializable
       if (!Double.isFinite(hi) || !(hi > 0)) {
         throw new IllegalArgumentException("positive: need finite hi > 0, got hi=" + hi);
       }
+      representable("hi", hi);
     }
 
     @Override
@@ -84,6 +91,17 @@ public sealed interface PointSampler extends Serializable
         // 1 - u is in (0, 1]; hi * (1 - u) > 0 (no underflow: 1 - u >= 2^-53).
         out[off + i] = hi * (1.0 - r.nextDouble());
       }
+    }
+  }
+
+  /**
+   * Rejects a subnormal bound (nonzero, below 2^-1022 in magnitude): points near it would carry a
+   * few bits of precision, and their pre-activations underflow.
+   */
+  private static void representable(String name, double v) {
+    if (v != 0 && Math.abs(v) < Double.MIN_NORMAL) {
+      throw new IllegalArgumentException(name + " = " + v + " is subnormal in float64 (below "
+          + Double.MIN_NORMAL + " in magnitude): points near it cannot be represented to full precision");
     }
   }
 

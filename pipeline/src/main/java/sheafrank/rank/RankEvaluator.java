@@ -72,7 +72,7 @@ public final class RankEvaluator {
    * not mutate them while evaluating.
    */
   public RankEvaluator(Mlp net, int layers, RankMethod method) {
-    this(net, layers, method, true, NumericalRank.Backend.AUTO);
+    this(net, layers, method, true, NumericalRank.Backend.JAVA);
   }
 
   /**
@@ -167,9 +167,18 @@ public final class RankEvaluator {
   }
 
   /** {@link #evaluate(double[], int, int[], int[], long[])} at offset 0. */
-  public void evaluate(double[] x, int[] ranks, int[] sizes, long[] codeword) {
-    evaluate(x, 0, ranks, sizes, codeword);
+  public int evaluate(double[] x, int[] ranks, int[] sizes, long[] codeword) {
+    return evaluate(x, 0, ranks, sizes, codeword);
   }
+
+  /** {@link #evaluate} result bit: some pre-activation was infinite or NaN (float64 overflow). */
+  public static final int NON_FINITE = 1;
+
+  /**
+   * {@link #evaluate} result bit: some pre-activation was subnormal (below 2^-1022 in magnitude but
+   * not zero): float64 underflow, where the sign that decides the codeword may be lost.
+   */
+  public static final int SUBNORMAL = 2;
 
   /**
    * Evaluates the point {@code x[off .. off+m)}: fills {@code ranks[K]} with rank Phi^K,
@@ -177,10 +186,12 @@ public final class RankEvaluator {
    * J_K in the {@link #layout()} (cleared first). Any of the three arrays may be null when not
    * wanted; a null {@code ranks} skips the products and factorisations (codewords only).
    *
+   * @return 0, or the bits {@link #NON_FINITE} and {@link #SUBNORMAL}: a pre-activation that float64
+   *     could not represent, so that the point's codeword (and rank) cannot be trusted
    * @throws IllegalArgumentException if the point is too short or has a non-finite coordinate, or
    *     a result array is too short
    */
-  public void evaluate(double[] x, int off, int[] ranks, int[] sizes, long[] codeword) {
+  public int evaluate(double[] x, int off, int[] ranks, int[] sizes, long[] codeword) {
     if (off < 0 || x.length - off < m) {
       throw new IllegalArgumentException(
           "point needs " + m + " values from offset " + off + ", array has " + x.length);
@@ -208,6 +219,8 @@ public final class RankEvaluator {
     int prevActive = 0;
     double[] prev = prodA; // P_{K-1}, row-major |J_{K-1}| x m
     double[] next = prodB;
+    boolean nonFinite = false;
+    boolean subnormal = false;
     for (int l = 0; l < layers; l++) {
       int n = widths[l + 1];
       int cols = widths[l];
@@ -232,6 +245,9 @@ public final class RankEvaluator {
       long bits = 0;
       for (int i = 0; i < n; i++) {
         double s = bl[i] + out[i];
+        double as = Math.abs(s);
+        nonFinite |= !(as <= Double.MAX_VALUE);
+        subnormal |= as < Double.MIN_NORMAL && as != 0;
         boolean on = s > 0;
         out[i] = on ? s : 0.0;
         idx[na] = i;
@@ -311,6 +327,7 @@ public final class RankEvaluator {
       inOff = 0;
       out = out == act0 ? act1 : act0;
     }
+    return (nonFinite ? NON_FINITE : 0) | (subnormal ? SUBNORMAL : 0);
   }
 
   /** Whether the first-layer certificate is in use (see {@link GramCertificate}). */

@@ -10,15 +10,9 @@ import sheafrank.util.Rng;
  * cut into batches of {@link TrainSpec#batchSize()} (the last one smaller), each batch's mean loss
  * giving one Adam update.
  */
-public final class AdamTrainer extends Trainer {
+public final class AdamTrainer extends WeightTrainer {
   private static final long SHUFFLE_KEY = 0x5A0FF1EL;
   private final Backprop bp;
-  private final double[][] w;
-  private final double[][] b;
-  private final double[][] w0;
-  private final double[][] b0;
-  private final double[][] gW;
-  private final double[][] gB;
   private final double[][] mW;
   private final double[][] vW;
   private final double[][] mB;
@@ -31,36 +25,15 @@ public final class AdamTrainer extends Trainer {
   private final double b1;
   private final double b2;
   private final double eps;
-  private final double mu;
   private long t;
   private long epoch;
 
   AdamTrainer(TrainSpec spec, TaskKind kind, Samples train, Samples test) {
     super(spec, kind, train, test);
-    var net = spec.startingNetwork(kind);
-    int depth = net.depth();
-    w = new double[depth][];
-    b = new double[depth][];
-    gW = new double[depth][];
-    gB = new double[depth][];
-    mW = new double[depth][];
-    vW = new double[depth][];
-    mB = new double[depth][];
-    vB = new double[depth][];
-    for (int l = 0; l < depth; l++) {
-      w[l] = net.weights(l).clone();
-      b[l] = net.bias(l).clone();
-      gW[l] = new double[w[l].length];
-      gB[l] = new double[b[l].length];
-      mW[l] = new double[w[l].length];
-      vW[l] = new double[w[l].length];
-      mB[l] = new double[b[l].length];
-      vB[l] = new double[b[l].length];
-    }
-    Regularisation reg = spec.regularisation();
-    mu = reg.mu();
-    w0 = reg.anchor() == Regularisation.Anchor.INITIAL ? GradientDescentTrainer.copy(w) : null;
-    b0 = reg.anchor() == Regularisation.Anchor.INITIAL ? GradientDescentTrainer.copy(b) : null;
+    mW = zerosLike(w);
+    vW = zerosLike(w);
+    mB = zerosLike(b);
+    vB = zerosLike(b);
     batch = Math.min(spec.batchSize(), train.n());
     bp = new Backprop(spec.widths(), batch);
     xb = new double[train.inDim()][batch];
@@ -128,22 +101,10 @@ public final class AdamTrainer extends Trainer {
   }
 
   @Override
-  protected double[] weights(int l) {
-    return w[l];
-  }
-
-  @Override
-  protected double[] bias(int l) {
-    return b[l];
-  }
-
-  @Override
   public double flopsPerStep() {
-    int[] n = spec.widths();
-    double[] q = sizes(n);
-    double p1 = (double) n[0] * n[1];
+    double[] q = sizes(spec.widths());
     double params = q[0] + q[2];
     double updates = Math.ceil((double) train.n() / batch);
-    return train.n() * (4 * q[0] + 2 * (q[0] - p1) + 2 * q[2] + 3 * q[1] + 3 * q[3]) + updates * 10 * params;
+    return backpropFlops() + updates * 10 * params;
   }
 }

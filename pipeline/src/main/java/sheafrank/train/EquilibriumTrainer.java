@@ -26,14 +26,8 @@ package sheafrank.train;
  * R = 1/2 e^T (I + K)^-1 e shrinks) while the forward error grows, which unbounded steps find. The cochain therefore needs no integration at all, and the
  * outer step is limited only by the curvature of L(theta), not by the stiffness of the cochain.
  */
-public final class EquilibriumTrainer extends Trainer {
+public final class EquilibriumTrainer extends WeightTrainer {
   private final SheafLoss sl;
-  private final double[][] w;
-  private final double[][] b;
-  private final double[][] w0;
-  private final double[][] b0;
-  private final double[][] gW;
-  private final double[][] gB;
   private final double[][] x;
   private final double[][] y;
   private static final double ARMIJO = 1e-4;
@@ -55,7 +49,6 @@ public final class EquilibriumTrainer extends Trainer {
   private long rejected;
   private final double[] recent = new double[NONMONOTONE];
   private long recentCount;
-  private final double mu;
   private final int patternIterations;
   private double lastL = Double.NaN;
   private long solves;
@@ -63,31 +56,6 @@ public final class EquilibriumTrainer extends Trainer {
 
   EquilibriumTrainer(TrainSpec spec, TaskKind kind, Samples train, Samples test) {
     super(spec, kind, train, test);
-    var net = spec.startingNetwork(kind);
-    int depth = net.depth();
-    w = new double[depth][];
-    b = new double[depth][];
-    gW = new double[depth][];
-    gB = new double[depth][];
-    for (int l = 0; l < depth; l++) {
-      w[l] = net.weights(l).clone();
-      b[l] = net.bias(l).clone();
-      gW[l] = new double[w[l].length];
-      gB[l] = new double[b[l].length];
-    }
-    Regularisation reg = spec.regularisation();
-    this.mu = reg.mu();
-    if (reg.anchor() == Regularisation.Anchor.INITIAL) {
-      w0 = new double[depth][];
-      b0 = new double[depth][];
-      for (int l = 0; l < depth; l++) {
-        w0[l] = w[l].clone();
-        b0[l] = b[l].clone();
-      }
-    } else {
-      w0 = null;
-      b0 = null;
-    }
     this.sl = new SheafLoss(spec.widths(), spec.loss(kind), train.n());
     this.x = Metrics.rows(train.x(), train.n(), train.inDim());
     this.y = Metrics.rows(train.y(), train.n(), train.outDim());
@@ -95,10 +63,10 @@ public final class EquilibriumTrainer extends Trainer {
     this.dt = spec.outerDt();
     this.adaptive = spec.adaptiveOuterStep();
     this.maxDt = Math.max(spec.outerDt(), spec.maxOuterDt());
-    this.wAcc = GradientDescentTrainer.copy(w);
-    this.bAcc = GradientDescentTrainer.copy(b);
-    this.gWAcc = GradientDescentTrainer.copy(gW);
-    this.gBAcc = GradientDescentTrainer.copy(gB);
+    this.wAcc = copy(w);
+    this.bAcc = copy(b);
+    this.gWAcc = copy(gW);
+    this.gBAcc = copy(gB);
     this.patternIterations = spec.patternIterations();
   }
 
@@ -259,16 +227,6 @@ public final class EquilibriumTrainer extends Trainer {
   @Override
   protected double sheafLoss() {
     return lastL;
-  }
-
-  @Override
-  protected double[] weights(int l) {
-    return w[l];
-  }
-
-  @Override
-  protected double[] bias(int l) {
-    return b[l];
   }
 
   /**

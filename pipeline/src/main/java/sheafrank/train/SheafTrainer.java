@@ -13,6 +13,10 @@ package sheafrank.train;
  * traditionally recorded. Without warm start (the classification setting, FORWARD_PASS) the
  * cochain is re-initialised at the start of every later epoch, i.e. set to the forward pass of the
  * current weights (RANDOM draws a fresh stream per epoch).
+ *
+ * <p><b>A given starting cochain</b> ({@link TrainSpec#initialCochain()}) replaces the
+ * initialisation before the first step and nothing else: a file holding exactly the cochain
+ * RANDOM (or FORWARD_PASS) would have drawn gives the same run bit for bit.
  */
 public final class SheafTrainer extends Trainer {
   private final JointDynamics jd;
@@ -27,7 +31,27 @@ public final class SheafTrainer extends Trainer {
     this.dt = spec.dt();
     this.warm = spec.warmStart(kind);
     this.init = spec.init(kind);
-    jd.initCochain(init, spec.seed(), 0);
+    double[] given = spec.initialCochain();
+    if (given == null) {
+      jd.initCochain(init, spec.seed(), 0);
+    } else {
+      jd.setCochainSampleMajor(embed(given, jd.layout(), train.n()));
+    }
+  }
+
+  /**
+   * The full sample-major cochain of {@link JointDynamics#setCochainSampleMajor} holding the given
+   * free coordinates (the pinned x and y entries are left zero: that method keeps the data there).
+   */
+  static double[] embed(double[] free, sheafrank.sheaf.SheafLayout layout, int batch) {
+    int dim = layout.dim();
+    int first = layout.inputDim();
+    int d = layout.yOffset() - first;
+    double[] full = new double[dim * batch];
+    for (int s = 0; s < batch; s++) {
+      System.arraycopy(free, s * d, full, s * dim + first, d);
+    }
+    return full;
   }
 
   /** The joint dynamics (for cochain snapshots: {@link JointDynamics#cochainSampleMajor()}). */

@@ -12,7 +12,8 @@ import sheafrank.net.Mlp;
  *   <li>loss: L2 (regression), BCE (binary), CE (multiclass);
  *   <li>cochain: RANDOM with warm start for regression, FORWARD_PASS re-initialised every epoch
  *       for classification (an epoch = {@code stepsPerEpoch} = 1000 Euler steps, see
- *       {@link SheafTrainer});
+ *       {@link SheafTrainer}); a given {@link Builder#initialCochain} replaces the first
+ *       initialisation only;
  *   <li>GD learning rate 0.005 (regression) / 0.01 (classification); Adam 1e-3, batch 64,
  *       betas (0.9, 0.999), eps 1e-8;
  *   <li>weights He-normal with zero biases from {@code weightSeed} (default: {@code seed}), so every
@@ -47,6 +48,7 @@ public final class TrainSpec {
   private final long seed;
   private final Long weightSeed;
   private final Mlp initialWeights;
+  private final double[] initialCochain;
   private final long curveEvery;
   private final long progressEvery;
   private final long checkEvery;
@@ -77,6 +79,7 @@ public final class TrainSpec {
     seed = b.seed;
     weightSeed = b.weightSeed;
     initialWeights = b.initialWeights;
+    initialCochain = b.initialCochain;
     curveEvery = b.curveEvery;
     progressEvery = b.progressEvery;
     checkEvery = b.checkEvery;
@@ -111,6 +114,7 @@ public final class TrainSpec {
     b.seed = seed;
     b.weightSeed = weightSeed;
     b.initialWeights = initialWeights;
+    b.initialCochain = initialCochain;
     b.curveEvery = curveEvery;
     b.progressEvery = progressEvery;
     b.checkEvery = checkEvery;
@@ -144,6 +148,7 @@ public final class TrainSpec {
     private long seed = 42;
     private Long weightSeed;
     private Mlp initialWeights;
+    private double[] initialCochain;
     private long curveEvery;
     private long progressEvery;
     private long checkEvery = 100;
@@ -276,6 +281,19 @@ public final class TrainSpec {
       return this;
     }
 
+    /**
+     * SHEAF: start from this cochain instead of the first {@link CochainInit} initialisation: the
+     * free coordinates of every training sample, sample-major ({@code values[s * d + j]}, sample s
+     * in training-set order, coordinate j of {@link CochainInit#freeCoordinates}, d =
+     * {@link CochainInit#freeDim}); the pinned input and output stalks stay at the data. Only the
+     * state at step 0: with warm start the trajectory continues from it across epochs, without
+     * warm start every later epoch re-initialises as {@link #init} says. Not copied.
+     */
+    public Builder initialCochain(double[] v) {
+      initialCochain = v;
+      return this;
+    }
+
     /** Record a curve point every this many steps (0: only the final point). */
     public Builder curveEvery(long v) {
       curveEvery = v;
@@ -345,6 +363,9 @@ public final class TrainSpec {
             "initial weights have widths " + Arrays.toString(initialWeights.widths())
                 + " but the run asks for " + Arrays.toString(widths));
       }
+      if (initialCochain != null) {
+        checkInitialCochain();
+      }
       if (!method.isSheaf() && regularisation.lambda() != 0) {
         throw new IllegalArgumentException(
             "cochain regularisation lambda applies to the sheaf dynamics only, not to " + method.id());
@@ -360,6 +381,30 @@ public final class TrainSpec {
         }
       }
       return new TrainSpec(this);
+    }
+
+    private void checkInitialCochain() {
+      if (method != Method.SHEAF) {
+        throw new IllegalArgumentException("an initial cochain applies to the Euler joint dynamics (sheaf) only; "
+            + method.id() + (method == Method.SHEAF_EQUILIBRIUM ? " holds the cochain at the exact equilibrium"
+            : " has no cochain"));
+      }
+      if (regularisation.lambda() != 0 && regularisation.anchor() == Regularisation.Anchor.INITIAL) {
+        throw new IllegalArgumentException("a given initial cochain cannot serve as the anchor of the cochain"
+            + " regularisation (lambda > 0 with anchor=initial); use anchor=zero or lambda = 0");
+      }
+      int d = CochainInit.freeDim(widths);
+      if (initialCochain.length == 0 || initialCochain.length % d != 0) {
+        throw new IllegalArgumentException("an initial cochain for widths " + Arrays.toString(widths) + " has "
+            + d + " free coordinates per sample (z1, a1, ..., z" + (widths.length - 1) + "), got "
+            + initialCochain.length + " values");
+      }
+      for (int i = 0; i < initialCochain.length; i++) {
+        if (!Double.isFinite(initialCochain[i])) {
+          throw new IllegalArgumentException("the initial cochain holds " + initialCochain[i] + " at sample " + i / d
+              + ", coordinate " + CochainInit.freeCoordinates(widths).get(i % d));
+        }
+      }
     }
 
     private static void positive(double v, String what) {
@@ -397,6 +442,10 @@ public final class TrainSpec {
       throw new IllegalArgumentException(
           "widths " + Arrays.toString(widths) + " do not match the data: widths[0] must be the input"
               + " dimension " + inDim + " and the last width the output dimension " + outDim);
+    }
+    if (initialCochain != null && initialCochain.length != (long) nTrain * CochainInit.freeDim(widths)) {
+      throw new IllegalArgumentException("the initial cochain has " + initialCochain.length / CochainInit.freeDim(widths)
+          + " samples, the training set " + nTrain);
     }
     Loss l = loss(kind);
     if (!l.fits(kind)) {
@@ -518,6 +567,11 @@ public final class TrainSpec {
 
   public Mlp initialWeights() {
     return initialWeights;
+  }
+
+  /** The given starting cochain (see {@link Builder#initialCochain}), or null. Not copied. */
+  public double[] initialCochain() {
+    return initialCochain;
   }
 
   public long curveEvery() {

@@ -56,7 +56,10 @@ class PointSamplerTest {
         new String[][] {
           {"box(5,-5)", "lo=5.0 hi=-5.0"}, {"box(1,1)", "lo < hi"}, {"positive(0)", "hi > 0"},
           {"positive(-1)", "hi=-1.0"}, {"sphere(1)", "unknown sampler 'sphere'"},
-          {"box(1)", "box takes 2 parameters"}, {"box(a,1)", "'a' is not a number"}, {"box", "expected"}
+          {"box(1)", "box takes 2 parameters"}, {"box(a,1)", "'a' is not a number"}, {"box", "expected"},
+          // a box wider than the largest double would put every point at one value
+          {"box(-1e308,1e308)", "overflows float64"}, {"box(-1e-310,1)", "subnormal"},
+          {"positive(1e-320)", "subnormal"}
         }) {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> PointSampler.parse(bad[0]), bad[0]);

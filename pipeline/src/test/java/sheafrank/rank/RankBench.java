@@ -11,11 +11,13 @@ import sheafrank.net.WeightInit;
 
 /**
  * Throwaway single-thread timing, not a unit test (surefire runs *Test classes only). Run with
- * {@code java -cp target/classes:target/test-classes:<deps> sheafrank.rank.RankBench [nets [kernels]]}.
+ * {@code java -cp target/classes:target/test-classes:<deps> sheafrank.rank.RankBench [nets [java|lapack|kernels]]}
+ * (java, the default, is what the rank-sweep job uses; lapack times netlib's LAPACK, native when
+ * the machine has one, for comparison).
  */
 public final class RankBench {
   private static final int[] SIZES = {2, 5, 10, 25, 50, 100};
-  private static NumericalRank.Backend BACKEND = NumericalRank.Backend.AUTO;
+  private static NumericalRank.Backend BACKEND = NumericalRank.Backend.JAVA;
 
   private static final java.lang.management.ThreadMXBean MX =
       java.lang.management.ManagementFactory.getThreadMXBean();

@@ -416,4 +416,22 @@ class RankEvaluatorTest {
     assertEquals(2, lay.size(w, 0));
     assertEquals(1, lay.size(w, 2));
   }
+
+  @Test
+  void preActivationsThatFloat64CannotRepresentAreFlagged() {
+    // z = 2 x1 - 2 x2 (zero bias): its sign decides the one codeword bit.
+    Mlp net = new Mlp(new int[] {2, 1}, new double[][] {{2, -2}}, new double[][] {{0}}, OutputActivation.IDENTITY);
+    RankEvaluator e = RankEvaluator.allLayers(net, RankMethod.SVD);
+    int[] ranks = new int[1];
+    int[] sizes = new int[1];
+    long[] cw = new long[e.layout().totalWords()];
+    assertEquals(0, e.evaluate(new double[] {1, 0.5}, ranks, sizes, cw));
+    assertEquals(0, e.evaluate(new double[] {1, 1}, ranks, sizes, cw), "an exact zero is representable");
+    // 2e308 overflows: z = inf (would read as active) ...
+    assertEquals(RankEvaluator.NON_FINITE, e.evaluate(new double[] {1e308, 0}, ranks, sizes, cw));
+    // ... and inf - inf = NaN (would read as inactive)
+    assertEquals(RankEvaluator.NON_FINITE, e.evaluate(new double[] {1e308, 1e308}, ranks, sizes, cw));
+    // 2 (3e-308 - 2.9e-308) = 2e-309 is subnormal: underflow, its sign may be lost in general
+    assertEquals(RankEvaluator.SUBNORMAL, e.evaluate(new double[] {3e-308, 2.9e-308}, ranks, sizes, cw));
+  }
 }

@@ -1,6 +1,5 @@
 package sheafrank.jobs.bench;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.function.MapFunction;
@@ -11,8 +10,9 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import sheafrank.diffusion.BatchHeatEquation;
-import sheafrank.jobs.core.Job;
 import sheafrank.jobs.core.JobContext;
+import sheafrank.jobs.core.Limits;
+import sheafrank.jobs.core.NetworkJob;
 import sheafrank.jobs.core.NetworkParams;
 import sheafrank.jobs.core.Param;
 import sheafrank.jobs.core.Param.Type;
@@ -25,7 +25,7 @@ import sheafrank.util.Rng;
  * Throughput benchmarks run as Spark tasks: each task times its own copy of the kernel, first one
  * task alone (one core), then as many concurrent tasks as the config asks (scaling across cores).
  */
-public final class BenchJob implements Job {
+public final class BenchJob extends NetworkJob {
   @Override
   public String name() {
     return "bench";
@@ -39,20 +39,13 @@ public final class BenchJob implements Job {
 
   @Override
   public List<Param> params() {
-    List<Param> p = new ArrayList<>(NetworkParams.params("[2, 30, 1]", "identity"));
+    List<Param> p = networkParams("[2, 30, 1]", "identity");
     p.add(Param.of("inputs.count", Type.INT, "300", "batch size (inputs integrated together)").positive());
     p.add(Param.of("dt", Type.DOUBLE, "0.01", "Euler step").positive());
     p.add(Param.of("steps", Type.INT, "20000", "timed Euler steps per task").positive());
     p.add(Param.of("warmup_steps", Type.INT, "5000", "untimed steps first (JIT warm-up)").nonNegative());
     p.add(Param.of("concurrency", Type.INT_LIST, "[1, 2]", "numbers of concurrent tasks to time")
-        .check(v -> {
-          for (int c : (int[]) v) {
-            if (c < 1) {
-              return "entries must be >= 1";
-            }
-          }
-          return null;
-        }));
+        .entriesBetween(1, Limits.MAX_PARTITIONS));
     return p;
   }
 
@@ -63,13 +56,13 @@ public final class BenchJob implements Job {
   }
 
   @Override
-  public Spec resolve(Spec spec) {
-    return NetworkParams.resolve(spec);
-  }
-
-  @Override
   public void validate(Spec spec) {
-    NetworkParams.validate(spec);
+    super.validate(spec);
+    long dim = 0;
+    for (int w : spec.getIntList("widths")) {
+      dim += 2L * w;
+    }
+    Limits.memory("inputs.count, widths", "the batched cochain and its copies", Limits.product(3, dim, spec.getInt("inputs.count")));
   }
 
   static final StructType SCHEMA = new StructType()

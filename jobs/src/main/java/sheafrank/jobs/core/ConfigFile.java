@@ -26,13 +26,21 @@ public final class ConfigFile {
     } catch (IOException e) {
       throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
     }
+    return parse(lines, file.toString());
+  }
+
+  /**
+   * Raw values by key from config lines (a file's, or the sorted lines the runs table records);
+   * {@code source} names them in errors.
+   */
+  public static Map<String, Object> parse(List<String> lines, String source) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = stripComment(lines.get(i)).trim();
       if (line.isEmpty()) {
         continue;
       }
-      String where = file + ":" + (i + 1);
+      String where = source + ":" + (i + 1);
       int eq = line.indexOf('=');
       if (eq <= 0) {
         throw new ConfigException(where + ": expected 'key = value', got '" + line + "'");

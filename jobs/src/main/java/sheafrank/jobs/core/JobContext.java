@@ -13,15 +13,19 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * What a running job sees: the Spark session, its run id, and table output with all-or-nothing
- * semantics. Tables are written under a staging folder; {@link #commit()} moves each one to
+ * semantics. Tables are written under a staging folder ({@link Staging}: the folders of runs that
+ * ended without cleaning up are removed when a run starts); {@link #commit()} moves each one to
  * {@code OUT/<table>/run_id=<run id>/}, replacing that run's previous rows (the same config gives the
- * same run id), so readers of {@code OUT/<table>} never see a half-written run.
+ * same run id), so readers of {@code OUT/<table>} never see a half-written run. The output folder
+ * itself is created here, once Spark is up: a run that stops earlier leaves nothing behind.
  */
 public final class JobContext {
   private final SparkSession spark;
   private final String outDir;
   private final String runId;
   private final Path staging;
+  private final Staging stagingFolder;
+  private final List<String> removedStale = new ArrayList<>();
   private final FileSystem fs;
   private final List<String> written = new ArrayList<>();
   private final int partitions;
@@ -35,10 +39,16 @@ public final class JobContext {
     try {
       Path out = new Path(outDir);
       this.fs = out.getFileSystem(conf);
-      this.staging = new Path(out, "_staging/" + runId + "-" + System.nanoTime());
+      this.stagingFolder = Staging.open(fs, out, runId, removedStale);
+      this.staging = stagingFolder.dir();
     } catch (IOException e) {
       throw new IllegalStateException("cannot open output folder " + outDir + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Staging folders of ended runs that this run removed when it started. */
+  public List<String> removedStaleStaging() {
+    return List.copyOf(removedStale);
   }
 
   public SparkSession spark() {
@@ -52,6 +62,11 @@ public final class JobContext {
   /** Number of partitions for work units. */
   public int partitions() {
     return partitions;
+  }
+
+  /** Partitions for {@code units} work units: {@link #partitions()}, but no more than the units. */
+  public int partitionsFor(long units) {
+    return (int) Math.max(1, Math.min(partitions, units));
   }
 
   /** Writes a table to staging (Parquet). Table names are snake_case folder names. */
@@ -86,7 +101,10 @@ public final class JobContext {
     return new Path(staging, "_scratch/" + name).toString();
   }
 
-  /** Moves every staged table into place, replacing this run id's previous rows. */
+  /**
+   * Moves every staged table into place, replacing this run id's previous rows, and deletes the
+   * staging folder (the run's last step).
+   */
   public List<String> commit() {
     try {
       for (String t : written) {
@@ -99,30 +117,30 @@ public final class JobContext {
           throw new IOException("cannot move " + new Path(staging, t) + " to " + target);
         }
       }
-      abort();
-      return List.copyOf(written);
+      List<String> done = List.copyOf(written);
+      written.clear();
+      close();
+      return done;
     } catch (IOException e) {
       throw new IllegalStateException("committing tables failed: " + e.getMessage(), e);
     }
   }
 
-  /** Drops everything staged. */
+  /** Drops everything staged (and forgets the staged tables); the context can still write and commit. */
   public void abort() {
     try {
-      fs.delete(staging, true);
-      Path parent = staging.getParent();
-      FileStatusCheck.deleteIfEmpty(fs, parent);
+      for (String t : written) {
+        fs.delete(new Path(staging, t), true);
+      }
+      fs.delete(new Path(staging, "_scratch"), true);
     } catch (IOException e) {
-      // best effort: staging lives under _staging and is never read as a table
+      // best effort: the staging folder is deleted by close()
     }
+    written.clear();
   }
 
-  /** Small helper kept separate so the intent reads clearly. */
-  static final class FileStatusCheck {
-    static void deleteIfEmpty(FileSystem fs, Path dir) throws IOException {
-      if (fs.exists(dir) && fs.listStatus(dir).length == 0) {
-        fs.delete(dir, false);
-      }
-    }
+  /** Deletes this run's staging folder; called once the run is over, committed or not. */
+  public void close() {
+    stagingFolder.close();
   }
 }

@@ -174,20 +174,7 @@ public final class NetworkParams {
   static Mlp load(Spec spec) {
     if (source(spec) == Source.WEIGHTS_FILE) {
       String file = spec.getString(WEIGHTS);
-      Path p = Paths.get(file);
-      if (!Files.isRegularFile(p)) {
-        throw new ConfigException("config key '" + WEIGHTS + "': weight file " + file + " does not exist or is not a file"
-            + (p.isAbsolute() ? "" : " (relative to the working directory " + Paths.get("").toAbsolutePath() + ")"));
-      }
-      SafeTensors.Contents contents;
-      try {
-        contents = SafeTensors.read(Files.readAllBytes(p));
-      } catch (IOException e) {
-        throw new ConfigException("config key '" + WEIGHTS + "': cannot read weight file " + file + ": " + e.getMessage(), e);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException("config key '" + WEIGHTS + "': weight file " + file + " is not valid safetensors: "
-            + e.getMessage(), e);
-      }
+      SafeTensors.Contents contents = readContents(WEIGHTS, file);
       String meta = contents.metadata() == null ? null : contents.metadata().get("output");
       String output = spec.getString("output");
       if (meta != null && !spec.isSet("output")) {
@@ -231,6 +218,26 @@ public final class NetworkParams {
           + describe(spec) + ", stored with output = " + net.output().id());
     }
     return net;
+  }
+
+  /**
+   * Reads a safetensors file named by config key {@code key}; ConfigException naming the key and the
+   * file when it is missing, unreadable or not safetensors.
+   */
+  public static SafeTensors.Contents readContents(String key, String file) {
+    Path p = Paths.get(file);
+    if (!Files.isRegularFile(p)) {
+      throw new ConfigException("config key '" + key + "': weight file " + file + " does not exist or is not a file"
+          + (p.isAbsolute() ? "" : " (relative to the working directory " + Paths.get("").toAbsolutePath() + ")"));
+    }
+    try {
+      return SafeTensors.read(Files.readAllBytes(p));
+    } catch (IOException e) {
+      throw new ConfigException("config key '" + key + "': cannot read weight file " + file + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("config key '" + key + "': weight file " + file + " is not valid safetensors: "
+          + e.getMessage(), e);
+    }
   }
 
   /** Cross-field checks of the network keys (on the resolved spec). */

@@ -58,6 +58,59 @@ public final class Param {
     return check(v -> ((Number) v).doubleValue() >= 0 ? null : "must be >= 0, got " + Spec.show(v));
   }
 
+  /** Numbers at most {@code max}; {@code why} says what the bound protects (shown with the error). */
+  public Param atMost(long max, String why) {
+    return check(v -> ((Number) v).doubleValue() <= max ? null
+        : "must be at most " + Limits.count(max) + " (" + why + "), got " + Spec.show(v));
+  }
+
+  /** Every entry of an integer list in [min, max]. */
+  public Param entriesBetween(long min, long max) {
+    return check(v -> {
+      for (int x : (int[]) v) {
+        if (x < min || x > max) {
+          return "entries must be between " + min + " and " + Limits.count(max) + ", got " + x;
+        }
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Every entry of a string list passes {@code parse}, whose IllegalArgumentException message is the
+   * error; {@code empty} (or null if an empty list is fine) is the error for an empty list.
+   */
+  public Param entriesParse(java.util.function.Consumer<String> parse, String empty) {
+    return check(v -> {
+      List<?> l = (List<?>) v;
+      if (l.isEmpty() && empty != null) {
+        return empty;
+      }
+      for (Object o : l) {
+        try {
+          parse.accept((String) o);
+        } catch (IllegalArgumentException e) {
+          return e.getMessage();
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Every entry of a list of integer lists is a widths list [n0, ..., nL] of positive widths. */
+  public Param widthsEntries() {
+    return check(v -> {
+      for (int[] w : (int[][]) v) {
+        try {
+          sheafrank.net.Mlp.validateWidths(w);
+        } catch (IllegalArgumentException e) {
+          return e.getMessage();
+        }
+      }
+      return null;
+    });
+  }
+
   public Param oneOf(String... allowed) {
     return check(v -> {
       for (String a : allowed) {

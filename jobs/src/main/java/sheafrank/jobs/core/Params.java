@@ -14,8 +14,9 @@ public final class Params {
     p.add(Param.of("experiment", Type.STRING, "adhoc", "experiment ID (EXPERIMENTS.md), prefix of the run id")
         .check(v -> ((String) v).matches("[A-Za-z0-9_.\\-]+") ? null : "must be letters, digits, '_', '-', '.'"));
     p.add(Param.of("seed", Type.LONG, "0", "experiment seed; every random draw derives from (seed, ids)"));
-    p.add(Param.of("partitions", Type.INT, "0", "Spark partitions for the work units; 0 = the default parallelism")
-        .nonNegative());
+    p.add(Param.of("partitions", Type.INT, "0",
+            "Spark partitions for the work units (at most the number of units); 0 = the default parallelism")
+        .nonNegative().atMost(Limits.MAX_PARTITIONS, "Spark tasks per stage"));
     return p;
   }
 

@@ -19,9 +19,11 @@ import scala.Tuple2;
 import sheafrank.jobs.core.ConfigException;
 import sheafrank.jobs.core.Job;
 import sheafrank.jobs.core.JobContext;
+import sheafrank.jobs.core.Limits;
 import sheafrank.jobs.core.Param;
 import sheafrank.jobs.core.Param.Type;
 import sheafrank.jobs.core.Spec;
+import sheafrank.jobs.core.UnitRows;
 import sheafrank.jobs.rank.RankUnits.Partial;
 import sheafrank.jobs.rank.RankUnits.Plan;
 import sheafrank.jobs.rank.SweepGrid.Setting;
@@ -40,7 +42,9 @@ public final class RankSweepJob implements Job {
   /** Per-point rows are refused above this many (settings x networks x points). */
   static final long MAX_RECORDED_POINTS = 1_000_000;
   /** Work units are numbered in an int-sized range (see {@link RankUnits#unitAt}). */
-  static final long MAX_UNITS = 1L << 31;
+  static final long MAX_UNITS = Integer.MAX_VALUE;
+  /** Rank evaluations of one run at most (at ~5e5 per core-second: about 23 core-days). */
+  static final long MAX_EVALUATIONS = 1_000_000_000_000L;
 
   @Override
   public String name() {
@@ -79,7 +83,8 @@ public final class RankSweepJob implements Job {
     p.add(Param.of("points.low", Type.DOUBLE, "-5.0", "lower end of the box (box sampler)"));
     p.add(Param.of("points.high", Type.DOUBLE, "5.0", "upper end of the box / of the positive cube"));
     p.add(Param.of("points.block", Type.INT, "1000",
-        "points per work unit; a network with more points is split over units and merged").positive());
+        "points per work unit; a network with more points is split over units and merged").positive()
+        .atMost(Limits.MAX_UNIT_ROWS, "a unit's recorded points are held in memory"));
     p.add(Param.of("points.record", Type.BOOL, "false",
         "also write rank_points: every point's codewords and ranks (small runs only, at most "
             + MAX_RECORDED_POINTS + " rows)"));
@@ -119,28 +124,40 @@ public final class RankSweepJob implements Job {
     double lo = spec.getDouble("points.low");
     double hi = spec.getDouble("points.high");
     PointSampler sampler;
-    if (spec.getString("points.sampler").equals("box")) {
-      if (!(lo < hi)) {
-        throw new ConfigException("config keys 'points.low' and 'points.high': the box needs low < high, got "
-            + lo + " and " + hi);
-      }
-      sampler = new PointSampler.Box(lo, hi);
-    } else {
-      if (!(hi > 0)) {
-        throw new ConfigException("config key 'points.high': the positive sampler needs high > 0, got " + hi);
-      }
-      sampler = new PointSampler.Positive(hi);
+    boolean box = spec.getString("points.sampler").equals("box");
+    if (box && !(lo < hi)) {
+      throw new ConfigException("config keys 'points.low' and 'points.high': the box needs low < high, got "
+          + lo + " and " + hi);
+    }
+    if (!box && !(hi > 0)) {
+      throw new ConfigException("config key 'points.high': the positive sampler needs high > 0, got " + hi);
+    }
+    try {
+      sampler = box ? new PointSampler.Box(lo, hi) : new PointSampler.Positive(hi);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("config key" + (box ? "s 'points.low' and 'points.high'" : " 'points.high'") + ": "
+          + e.getMessage());
     }
     int networks = spec.getInt("networks");
     long points = spec.getLong("points");
     int block = spec.getInt("points.block");
     long evaluations = SweepGrid.evaluations(settings.size(), networks, points);
-    Plan plan = new Plan(List.copyOf(settings), networks, points, block, sampler,
-        RankMethod.parse(spec.getString("rank.method")), spec.getLong("seed"));
-    if (plan.units() > MAX_UNITS) {
-      throw new ConfigException("config key 'points.block': " + plan.units() + " work units (settings x "
+    if (evaluations > MAX_EVALUATIONS) {
+      throw new ConfigException("config keys 'networks' and 'points': " + Limits.count(evaluations) + " rank evaluations"
+          + " (settings x networks x points), more than " + Limits.count(MAX_EVALUATIONS) + " (weeks of CPU); split the run");
+    }
+    long units = Limits.product(settings.size(), networks, (points + block - 1) / block);
+    if (units > MAX_UNITS) {
+      throw new ConfigException("config key 'points.block': " + units + " work units (settings x "
           + "networks x ceil(points / block)) exceed " + MAX_UNITS + "; use larger blocks");
     }
+    int depth = 0;
+    for (Setting st : settings) {
+      depth = Math.max(depth, st.depth());
+    }
+    Limits.rows("networks", "rank_networks", Limits.product(settings.size(), networks, depth));
+    Plan plan = new Plan(List.copyOf(settings), networks, points, block, sampler,
+        RankMethod.parse(spec.getString("rank.method")), spec.getLong("seed"));
     if (spec.getBool("points.record") && evaluations > MAX_RECORDED_POINTS) {
       throw new ConfigException("config key 'points.record': would write " + evaluations
           + " per-point rows (settings x networks x points), more than " + MAX_RECORDED_POINTS
@@ -232,26 +249,10 @@ public final class RankSweepJob implements Job {
 
   private static Iterator<Row> networkPartition(Plan plan, long stride, long units,
       LongAccumulator cpu, Iterator<Long> it) {
-    return new Iterator<>() {
-      Iterator<Row> cur = java.util.Collections.emptyIterator();
-
-      @Override
-      public boolean hasNext() {
-        while (!cur.hasNext() && it.hasNext()) {
-          long u = RankUnits.unitAt(it.next(), stride, units);
-          cur = RankUnits.networkRows(plan, plan.networkKey(u), timed(plan, u, cpu)).iterator();
-        }
-        return cur.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        if (!hasNext()) {
-          throw new java.util.NoSuchElementException();
-        }
-        return cur.next();
-      }
-    };
+    return UnitRows.of(it, i -> {
+      long u = RankUnits.unitAt(i, stride, units);
+      return RankUnits.networkRows(plan, plan.networkKey(u), timed(plan, u, cpu));
+    });
   }
 
   private static Iterator<Tuple2<Long, Partial>> partialPartition(Plan plan, long stride, long units,

@@ -76,7 +76,13 @@ final class RankUnits {
     private static final long serialVersionUID = 1L;
     RankStats stats;
     int failedBlock = Integer.MAX_VALUE;
+    /** With an error: what kind of failure (failed, non_finite, underflow); null means failed. */
+    String status;
     String error;
+
+    String statusColumn() {
+      return error == null ? "ok" : status == null ? "failed" : status;
+    }
 
     static Partial merge(Partial a, Partial b) {
       if (a.error != null || b.error != null) {
@@ -132,7 +138,10 @@ final class RankUnits {
       long seed = plan.seed();
       for (long i = plan.firstPoint(unit), end = plan.endPoint(unit); i < end; i++) {
         sampler.sample(seed, net, i, x, 0, m);
-        e.evaluate(x, 0, ranks, sizes, cw);
+        int flags = e.evaluate(x, 0, ranks, sizes, cw);
+        if (flags != 0) {
+          return unrepresentable(p, plan.block(unit), i, flags);
+        }
         stats.add(ranks, sizes, cw);
       }
       p.stats = stats;
@@ -140,6 +149,21 @@ final class RankUnits {
       p.failedBlock = plan.block(unit);
       p.error = "block " + plan.block(unit) + ": " + ex;
     }
+    return p;
+  }
+
+  /**
+   * A network whose pre-activations float64 cannot represent at some point (inputs or weights too
+   * large or too small for the box): its codewords would be wrong, so it gets a status instead of
+   * statistics.
+   */
+  private static Partial unrepresentable(Partial p, int block, long point, int flags) {
+    boolean inf = (flags & RankEvaluator.NON_FINITE) != 0;
+    p.failedBlock = block;
+    p.status = inf ? "non_finite" : "underflow";
+    p.error = "point " + point + ": a pre-activation " + (inf ? "is infinite or NaN (float64 overflow)"
+        : "is subnormal (float64 underflow: its sign, and the codeword, may be wrong)")
+        + "; scale points.low / points.high or the weights";
     return p;
   }
 
@@ -157,7 +181,7 @@ final class RankUnits {
       v[c++] = net;
       v[c++] = l + 1;
       v[c++] = st.width(l);
-      v[c++] = ok ? "ok" : "failed";
+      v[c++] = p.statusColumn();
       v[c++] = ok ? null : p.error;
       v[c++] = ok ? s.count() : null;
       v[c++] = ok ? s.minRank(l) : null;

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import sheafrank.jobs.core.ConfigException;
+import sheafrank.jobs.core.Limits;
 import sheafrank.net.Mlp;
 import sheafrank.net.WeightInit;
 import sheafrank.rank.RegionCounting;
@@ -32,6 +33,15 @@ import sheafrank.rank.RegionCounting;
  */
 public final class SweepGrid {
   private SweepGrid() {}
+
+  /**
+   * Weights of one layer at most: the rank evaluator keeps about five matrices of a layer's size per
+   * task (weights, their columns, products), 320 MiB at this bound (e.g. 2896 x 2896). It also keeps
+   * the region counts (sums of binomials, exact) cheap: their cost grows like min(n, m) x n.
+   */
+  static final long MAX_LAYER_WEIGHTS = 1L << 23;
+  static final int MAX_DEPTH = 1000;
+  private static final String WHY = "the rank evaluator keeps about five matrices of this size in one task";
 
   /** One network setting: an architecture and a fully specified weight-init scheme. */
   public record Setting(
@@ -215,6 +225,7 @@ public final class SweepGrid {
         } catch (IllegalArgumentException e) {
           throw new ConfigException("config key 'network.widths': " + e.getMessage());
         }
+        Limits.layerWeights("network.widths", w, MAX_LAYER_WEIGHTS, WHY);
         out.add(w.clone());
       }
       return out;
@@ -222,6 +233,9 @@ public final class SweepGrid {
     if (keys.m().length == 0 || keys.n1().length == 0) {
       throw new ConfigException("config key '" + (keys.m().length == 0 ? "network.m" : "network.n1")
           + "' is required (a list of positive widths), or give network.widths = [[m, n1, ...], ...]");
+    }
+    if (keys.depth() > MAX_DEPTH) {
+      throw new ConfigException("config key 'network.depth': at most " + MAX_DEPTH + ", got " + keys.depth());
     }
     if (keys.depth() < 1) {
       throw new ConfigException("config key 'network.depth': must be >= 1, got " + keys.depth());
@@ -233,6 +247,7 @@ public final class SweepGrid {
         int[] w = new int[keys.depth() + 1];
         Arrays.fill(w, n1);
         w[0] = m;
+        Limits.layerWeights("network.m, network.n1", w, MAX_LAYER_WEIGHTS, WHY);
         out.add(w);
       }
     }

@@ -1,10 +1,10 @@
 package sheafrank.jobs.sheaf;
 
-import java.util.ArrayList;
 import java.util.List;
-import sheafrank.jobs.core.Job;
 import sheafrank.jobs.core.JobContext;
+import sheafrank.jobs.core.Limits;
 import sheafrank.jobs.core.ModelTable;
+import sheafrank.jobs.core.NetworkJob;
 import sheafrank.jobs.core.NetworkParams;
 import sheafrank.jobs.core.Param;
 import sheafrank.jobs.core.Param.Type;
@@ -15,7 +15,7 @@ import sheafrank.jobs.core.Spec;
  * network of another models table, or a He-initialised one, under {@code model_id}. Other jobs then
  * read it with {@code network.model_table = OUT/models}, {@code network.model_id = ID}.
  */
-public final class ModelImportJob implements Job {
+public final class ModelImportJob extends NetworkJob {
   @Override
   public String name() {
     return "model-import";
@@ -29,7 +29,7 @@ public final class ModelImportJob implements Job {
 
   @Override
   public List<Param> params() {
-    List<Param> p = new ArrayList<>(NetworkParams.params("[2, 30, 1]", "identity"));
+    List<Param> p = networkParams("[2, 30, 1]", "identity");
     p.add(Param.of("model_id", Type.STRING, null, "id of the network in the models table")
         .check(v -> ((String) v).matches("[A-Za-z0-9_.:/\\-]+") ? null
             : "must be letters, digits, '_', '.', ':', '/', '-', got '" + v + "'"));
@@ -41,14 +41,11 @@ public final class ModelImportJob implements Job {
     return List.of("models: model_id, widths, output, layer, weights (row-major n_out x n_in), bias");
   }
 
-  @Override
-  public Spec resolve(Spec spec) {
-    return NetworkParams.resolve(spec);
-  }
-
+  /** Only stores the network: its layers must fit a task, no solver bounds apply. */
   @Override
   public void validate(Spec spec) {
     NetworkParams.validate(spec);
+    Limits.layerWeights("widths", spec.getIntList("widths"), Limits.MAX_TASK_DOUBLES, "one task holds the layer");
   }
 
   @Override

@@ -5,10 +5,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import sheafrank.jobs.core.ConfigException;
+import sheafrank.jobs.core.Limits;
 import sheafrank.jobs.core.Param;
 import sheafrank.jobs.core.Param.Type;
 import sheafrank.jobs.core.Spec;
 import sheafrank.net.Mlp;
+import sheafrank.pinning.PinSpec;
+import sheafrank.pinning.PinnedProblem;
 import sheafrank.util.Rng;
 
 /**
@@ -32,7 +35,8 @@ public record SampleSource(long seed, double low, double high, String function, 
 
   public static List<Param> params(long defaultCount) {
     List<Param> p = new ArrayList<>();
-    p.add(Param.of("inputs.count", Type.LONG, Long.toString(defaultCount), "number of input points (samples)").nonNegative());
+    p.add(Param.of("inputs.count", Type.LONG, Long.toString(defaultCount), "number of input points (samples)").positive()
+        .atMost(Limits.MAX_ROWS, "rows of the per-sample tables"));
     p.add(Param.of("inputs.low", Type.DOUBLE, "-2.0", "inputs are uniform in [low, high]^n0"));
     p.add(Param.of("inputs.high", Type.DOUBLE, "2.0", "upper end of the input box"));
     p.add(Param.of("targets.function", Type.STRING, "forward",
@@ -77,6 +81,28 @@ public record SampleSource(long seed, double low, double high, String function, 
     if (o != 1 && o != m) {
       throw new ConfigException("config key 'targets.offset': needs 1 value or one per output coordinate (" + m + "), got " + o);
     }
+  }
+
+  /**
+   * The pinned problem of the pins in key {@code key} on {@code net}, checked against the input and
+   * target keys by binding sample 0 (the same pins fit every sample); errors name the keys.
+   */
+  public static PinnedProblem pinned(Spec spec, Mlp net, String key) {
+    validate(spec, net.widths());
+    PinnedProblem p;
+    try {
+      p = PinnedProblem.of(net, PinSpec.parse(spec.getString(key)));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("config key '" + key + "': " + e.getMessage(), e);
+    }
+    SampleSource src = of(spec);
+    double[] x = src.input(0, net.inputDim());
+    try {
+      p.bind(x, src.target(0, x, net));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("config keys '" + key + "' / 'targets.*': " + e.getMessage(), e);
+    }
+    return p;
   }
 
   public double[] input(long id, int n0) {

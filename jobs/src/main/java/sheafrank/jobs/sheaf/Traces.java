@@ -65,7 +65,7 @@ final class Traces {
     }
   }
 
-  static List<Row> trace(SheafInferenceJob.Setup setup, SheafInferenceJob.TraceSettings ts, long id, Kind kind) {
+  static List<Row> trace(InferenceSetup setup, InferenceSetup.Traces ts, long id, Kind kind) {
     SheafLayout layout = setup.layout();
     HeatEquation heat = setup.heat(layout);
     Mlp net = setup.net();
@@ -73,7 +73,7 @@ final class Traces {
     double[] x = setup.input(id);
     double[] fwd = layout.forwardCochain(net, x);
     double[] c = new double[dim];
-    setup.initialCochain(id, x, fwd, c, layout);
+    setup.initialCochain(id, x, fwd, c);
     int slots = heat.discordSlots();
     double[] disc = new double[slots];
     List<SheafLayout.Edge> edges = layout.edges();

@@ -82,6 +82,9 @@ public record Trial(int index, String id, String task, int[] widths, String meth
     if (s.initialWeights() != null) {
       b.initialWeights(s.initialWeights());
     }
+    if (s.initialCochain() != null) {
+      b.initialCochain(s.initialCochain().values(widths));
+    }
     return b.build();
   }
 

@@ -18,6 +18,8 @@ import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 import sheafrank.data.CsvTable;
 import sheafrank.data.Dataset;
+import sheafrank.jobs.core.ConfigException;
+import sheafrank.jobs.core.Spec;
 import sheafrank.train.Samples;
 import sheafrank.train.TaskKind;
 
@@ -150,5 +152,42 @@ public record UserData(String name, TaskKind kind, double[] trainX, double[] tra
       System.arraycopy(v, di, y, s * dt, dt);
     }
     return new Samples(x, y, n, di, dt);
+  }
+
+  /** The user's data for task 'file' (read and checked now; shipped to the executors), else null. */
+  static UserData fromSpec(Spec spec, List<String> tasks) {
+    UserData data = null;
+    String trainFile = spec.getString("data.train_file");
+    if (tasks.contains("file")) {
+      if (trainFile.isEmpty()) {
+        throw new ConfigException("config key 'data.train_file': task 'file' needs the training data file");
+      }
+      if (spec.getStringList("data.inputs").isEmpty()) {
+        throw new ConfigException("config key 'data.inputs': name the input columns of " + trainFile);
+      }
+      if (spec.getStringList("data.targets").isEmpty()) {
+        throw new ConfigException("config key 'data.targets': name the target columns of " + trainFile);
+      }
+      TaskKind kind = TaskKind.parse(spec.getString("data.kind"));
+      String testFile = spec.getString("data.test_file");
+      try {
+        UserData.read(trainFile, spec.getStringList("data.inputs"), spec.getStringList("data.targets"));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("config key 'data.train_file': " + e.getMessage(), e);
+      }
+      try {
+        data = UserData.load(trainFile, testFile, spec.getStringList("data.inputs"),
+            spec.getStringList("data.targets"), kind);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("config key 'data.test_file': " + e.getMessage(), e);
+      }
+      if (kind == TaskKind.MULTICLASS && data.outDim() < 2) {
+        throw new ConfigException("config key 'data.targets': a multiclass task needs one-hot targets (>= 2 columns)");
+      }
+    } else if (!trainFile.isEmpty()) {
+      throw new ConfigException("config key 'data.train_file' is set but 'tasks' has no 'file' entry");
+    }
+
+    return data;
   }
 }
