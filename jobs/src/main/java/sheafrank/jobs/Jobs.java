@@ -7,6 +7,7 @@ import sheafrank.jobs.core.ConfigException;
 import sheafrank.jobs.core.Job;
 import sheafrank.jobs.bench.BenchJob;
 import sheafrank.jobs.homology.HomologyJob;
+import sheafrank.jobs.mlp.MlpTrainJob;
 import sheafrank.jobs.rank.RankSweepJob;
 import sheafrank.jobs.report.ReportJob;
 import sheafrank.jobs.sheaf.ModelImportJob;
@@ -22,7 +23,7 @@ public final class Jobs {
   public static List<Job> all() {
     return List.of(new SheafInferenceJob(), new SheafPinningJob(), new SheafSpectrumJob(),
         new ModelImportJob(), new TrainSweepJob(), new RankSweepJob(), new HomologyJob(),
-        new BenchJob(), new ReportJob());
+        new MlpTrainJob(), new BenchJob(), new ReportJob());
   }
 
   public static Job byName(String name) {

@@ -32,9 +32,18 @@ public final class JobTestSupport {
 
   /** All rows of OUT/table (every run), as sorted strings without the run_id partition column. */
   public static List<String> rows(Path out, String table) {
+    return rows(out, table, List.of());
+  }
+
+  /** The same without some columns (e.g. timing columns, which differ between runs). */
+  public static List<String> rows(Path out, String table, List<String> without) {
     SparkSession spark = SparkSession.builder().master("local[1]").appName("read")
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
-    List<Row> rows = spark.read().parquet(out.resolve(table).toString()).drop("run_id").collectAsList();
+    var df = spark.read().parquet(out.resolve(table).toString()).drop("run_id");
+    for (String c : without) {
+      df = df.drop(c);
+    }
+    List<Row> rows = df.collectAsList();
     List<String> s = new ArrayList<>();
     for (Row r : rows) {
       StringBuilder sb = new StringBuilder();

@@ -122,7 +122,9 @@ class NetworkSourcesTest {
     List<Row> bad = new ArrayList<>(ModelTable.rows("nan-net", net));
     double[] w = net.weights(1).clone();
     w[7] = Double.NaN;
-    bad.set(1, RowFactory.create("nan-net", WIDTHS, "identity", 2, w, net.bias(1)));
+    Object[] layer2 = ModelTable.values("nan-net", net, 1, null);
+    layer2[4] = w;
+    bad.set(1, RowFactory.create(layer2));
     JobContext ctx2 = new JobContext(spark, dir.resolve("bad-models").toString(), "bad-run", 1);
     ctx2.write("models", spark.createDataFrame(bad, ModelTable.SCHEMA).coalesce(1));
     ctx2.commit();

@@ -54,6 +54,10 @@ public final class MlpTrainer {
   /** What made the last {@link #batchStep} fail. */
   private String failure = "";
   private boolean ran;
+  private final List<MlpTrainListener.EpochMetrics> history = new ArrayList<>();
+  /** The last checkpoint's network (kept for the result of a run that fails later). */
+  private Mlp last;
+  private MlpTrainResult result;
   private final long[] nanos = new long[4];
 
   /** Starts from the config's initialisation drawn with its seed. */
@@ -137,56 +141,94 @@ public final class MlpTrainer {
 
   /**
    * Trains: checkpoint 0 (the initial network), then for every epoch its batches, the evaluation
-   * and its checkpoint. Call once per trainer.
+   * and its checkpoint. Call once per trainer. The same as {@link #start()}, then
+   * {@link #nextEpoch} until it returns null, then {@link #result()}.
    */
   public MlpTrainResult run(MlpTrainListener listener) {
+    MlpTrainListener li = listener == null ? MlpTrainListener.NONE : listener;
+    li.onCheckpoint(start());
+    for (MlpTrainListener.Checkpoint c = nextEpoch(li); c != null; c = nextEpoch(li)) {
+      li.onCheckpoint(c);
+    }
+    return result();
+  }
+
+  /**
+   * The stepwise form of {@link #run}, for a caller that consumes checkpoints one at a time (a
+   * lazy iterator that must not hold every checkpoint in memory): evaluates the initial network
+   * and returns checkpoint 0. Call once per trainer, before {@link #nextEpoch}.
+   */
+  public MlpTrainListener.Checkpoint start() {
     if (ran) {
       throw new IllegalStateException("this trainer has already run");
     }
     ran = true;
-    MlpTrainListener li = listener == null ? MlpTrainListener.NONE : listener;
-    List<MlpTrainListener.EpochMetrics> history = new ArrayList<>();
-    Mlp last = checkpoint(li, history, Double.NaN, 0);
-    while (epoch < cfg.epochs()) {
-      int e = epoch + 1;
-      int[] order = permutation(cfg.seed(), e, train.n());
-      int bs = net.capacity();
-      int batches = (train.n() + bs - 1) / bs;
-      long t0 = System.nanoTime();
-      double lossSum = 0;
-      for (int q = 0; q < batches; q++) {
-        int from = q * bs;
-        int count = Math.min(bs, train.n() - from);
-        double loss = batchStep(order, from, count);
-        if (Double.isNaN(loss)) {
-          return failed("non-finite " + failure + " in batch " + (q + 1) + " of epoch " + e
-              + " (update " + (step + 1) + ")", last, history);
-        }
-        lossSum += loss;
-        if (cfg.progressEvery() > 0 && (q + 1) % cfg.progressEvery() == 0) {
-          li.onProgress(new MlpTrainListener.Progress(e, q + 1, batches, step, loss,
-              (System.nanoTime() - t0) * 1e-9));
-        }
-      }
-      epoch = e;
-      String bad = firstNonFinite();
-      if (bad != null) {
-        return failed("non-finite parameter " + bad + " after epoch " + e, last, history);
-      }
-      last = checkpoint(li, history, lossSum / batches, (System.nanoTime() - t0) * 1e-9);
+    return checkpoint(Double.NaN, 0);
+  }
+
+  /**
+   * Trains the next epoch and returns its checkpoint; null when the run is over (all epochs done,
+   * or a non-finite value stopped it), after which {@link #result()} tells which.
+   *
+   * @param progress receives {@link MlpTrainListener#onProgress} calls (null: none); its
+   *     onCheckpoint is not called here
+   */
+  public MlpTrainListener.Checkpoint nextEpoch(MlpTrainListener progress) {
+    if (!ran) {
+      throw new IllegalStateException("call start() before nextEpoch()");
     }
-    return new MlpTrainResult(MlpTrainResult.Status.COMPLETED, epoch, step, "", last,
-        List.copyOf(history));
+    if (result != null) {
+      return null;
+    }
+    if (epoch >= cfg.epochs()) {
+      result = new MlpTrainResult(MlpTrainResult.Status.COMPLETED, epoch, step, "", last,
+          List.copyOf(history));
+      return null;
+    }
+    MlpTrainListener li = progress == null ? MlpTrainListener.NONE : progress;
+    int e = epoch + 1;
+    int[] order = permutation(cfg.seed(), e, train.n());
+    int bs = net.capacity();
+    int batches = (train.n() + bs - 1) / bs;
+    long t0 = System.nanoTime();
+    double lossSum = 0;
+    for (int q = 0; q < batches; q++) {
+      int from = q * bs;
+      int count = Math.min(bs, train.n() - from);
+      double loss = batchStep(order, from, count);
+      if (Double.isNaN(loss)) {
+        return failed("non-finite " + failure + " in batch " + (q + 1) + " of epoch " + e
+            + " (update " + (step + 1) + ")");
+      }
+      lossSum += loss;
+      if (cfg.progressEvery() > 0 && (q + 1) % cfg.progressEvery() == 0) {
+        li.onProgress(new MlpTrainListener.Progress(e, q + 1, batches, step, loss,
+            (System.nanoTime() - t0) * 1e-9));
+      }
+    }
+    epoch = e;
+    String bad = firstNonFinite();
+    if (bad != null) {
+      return failed("non-finite parameter " + bad + " after epoch " + e);
+    }
+    return checkpoint(lossSum / batches, (System.nanoTime() - t0) * 1e-9);
   }
 
-  private MlpTrainResult failed(String message, Mlp last,
-      List<MlpTrainListener.EpochMetrics> history) {
-    return new MlpTrainResult(MlpTrainResult.Status.NON_FINITE, epoch, step, message, last,
-        List.copyOf(history));
+  /** The outcome, once {@link #nextEpoch} has returned null. */
+  public MlpTrainResult result() {
+    if (result == null) {
+      throw new IllegalStateException("the run has not finished: call nextEpoch() until it returns null");
+    }
+    return result;
   }
 
-  private Mlp checkpoint(MlpTrainListener li, List<MlpTrainListener.EpochMetrics> history,
-      double meanBatchLoss, double trainSeconds) {
+  private MlpTrainListener.Checkpoint failed(String message) {
+    result = new MlpTrainResult(MlpTrainResult.Status.NON_FINITE, epoch, step, message, last,
+        List.copyOf(history));
+    return null;
+  }
+
+  private MlpTrainListener.Checkpoint checkpoint(double meanBatchLoss, double trainSeconds) {
     long t0 = System.nanoTime();
     Metrics.Eval tr = cfg.evaluateTrain() ? evaluate(train) : new Metrics.Eval(Double.NaN,
         Double.NaN);
@@ -196,9 +238,8 @@ public final class MlpTrainer {
     MlpTrainListener.EpochMetrics m = new MlpTrainListener.EpochMetrics(tr.loss(), tr.accuracy(),
         te.loss(), te.accuracy(), meanBatchLoss, trainSeconds, evalSeconds);
     history.add(m);
-    Mlp snapshot = network();
-    li.onCheckpoint(new MlpTrainListener.Checkpoint(epoch, step, snapshot, m));
-    return snapshot;
+    last = network(); // shared with the result, as run() always did: no second copy
+    return new MlpTrainListener.Checkpoint(epoch, step, last, m);
   }
 
   /**

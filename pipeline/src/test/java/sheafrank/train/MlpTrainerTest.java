@@ -464,6 +464,52 @@ class MlpTrainerTest {
     }
   }
 
+  /**
+   * The stepwise form gives the checkpoints and the result of run(), bit for bit, for a completed
+   * and for a non-finite run, and refuses calls out of order.
+   */
+  @Test
+  void stepwiseTrainingIsRun() {
+    int[] widths = {3, 9, 2};
+    Samples train = randomData(TaskKind.MULTICLASS, 70, 3, 2, 11);
+    Samples test = randomData(TaskKind.MULTICLASS, 30, 3, 2, 12);
+    MlpTrainConfig ok = MlpTrainConfig.builder(widths, TaskKind.MULTICLASS).batchSize(16).epochs(4)
+        .seed(5).build();
+    Samples reg = randomData(TaskKind.REGRESSION, 64, 2, 1, 8);
+    MlpTrainConfig bad = MlpTrainConfig.builder(new int[] {2, 8, 1}, TaskKind.REGRESSION)
+        .optimizer(Optimizer.sgd(1e4)).batchSize(8).epochs(50).seed(1).build();
+    for (MlpTrainConfig cfg : List.of(ok, bad)) {
+      Samples tr = cfg == ok ? train : reg;
+      Samples te = cfg == ok ? test : null;
+      List<MlpTrainListener.Checkpoint> viaRun = new ArrayList<>();
+      MlpTrainResult r1 = new MlpTrainer(cfg, tr, te).run(viaRun::add);
+      MlpTrainer t = new MlpTrainer(cfg, tr, te);
+      assertThrows(IllegalStateException.class, () -> t.nextEpoch(null));
+      List<MlpTrainListener.Checkpoint> steps = new ArrayList<>();
+      steps.add(t.start());
+      assertThrows(IllegalStateException.class, t::result);
+      for (MlpTrainListener.Checkpoint c = t.nextEpoch(null); c != null; c = t.nextEpoch(null)) {
+        steps.add(c);
+      }
+      assertEquals(null, t.nextEpoch(null)); // stays finished
+      assertThrows(IllegalStateException.class, t::start);
+      MlpTrainResult r2 = t.result();
+      assertEquals(r1.status(), r2.status());
+      assertEquals(r1.message(), r2.message());
+      assertEquals(r1.steps(), r2.steps());
+      assertEquals(bits(r1), bits(r2));
+      assertEquals(viaRun.size(), steps.size());
+      for (int i = 0; i < steps.size(); i++) {
+        assertEquals(viaRun.get(i).epoch(), steps.get(i).epoch());
+        assertEquals(viaRun.get(i).steps(), steps.get(i).steps());
+        assertEquals(viaRun.get(i).metrics().testLoss(), steps.get(i).metrics().testLoss());
+        for (int l = 0; l < 2; l++) {
+          assertArrayEquals(viaRun.get(i).network().weights(l), steps.get(i).network().weights(l), 0.0);
+        }
+      }
+    }
+  }
+
   @Test
   void initialisationsHaveTheirDistributions() {
     int[] widths = {400, 300, 2};

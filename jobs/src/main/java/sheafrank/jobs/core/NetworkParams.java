@@ -44,6 +44,7 @@ public final class NetworkParams {
   public static final String MODEL_TABLE = "network.model_table";
   public static final String MODEL_ID = "network.model_id";
   public static final String SHA = "network.sha256";
+  public static final String CHECKPOINT = "network.checkpoint";
 
   public static List<Param> params(String defaultWidths, String defaultOutput) {
     return List.of(
@@ -68,6 +69,11 @@ public final class NetworkParams {
         Param.of(MODEL_TABLE, Type.STRING, "\"\"",
             "the project's models table (OUT/models or one run's folder) to load network.model_id from"),
         Param.of(MODEL_ID, Type.STRING, "\"\"", "model_id of the network in network.model_table"),
+        Param.of(CHECKPOINT, Type.STRING, ModelTable.LAST,
+                "checkpoint of a trained model in network.model_table: an epoch (0 = before training) or "
+                    + ModelTable.LAST + " (the last stored; resolved to its epoch in the run's config)")
+            .check(v -> v.equals(ModelTable.LAST) || ((String) v).matches("\\d{1,9}") ? null
+                : "must be an epoch number >= 0 or '" + ModelTable.LAST + "', got '" + v + "'"),
         Param.of(SHA, Type.STRING, "\"\"",
             "derived: SHA-256 of the loaded network (widths, output, values); if set, the loaded network must match"));
   }
@@ -99,6 +105,10 @@ public final class NetworkParams {
       throw new ConfigException("config key '" + MODEL_ID + "' needs '" + MODEL_TABLE + "' (the models table to read it from)");
     }
     Source src = source(spec);
+    if (src != Source.MODEL_TABLE && spec.isSet(CHECKPOINT)) {
+      throw new ConfigException("config key '" + CHECKPOINT + "' selects a checkpoint in '" + MODEL_TABLE
+          + "', which is not " + (src == Source.INIT ? "set" : "used (the network comes from '" + WEIGHTS + "')"));
+    }
     if (src == Source.INIT) {
       if (!spec.getString(SHA).isEmpty()) {
         throw new ConfigException("config key '" + SHA + "' applies to a loaded network, but neither '"
@@ -118,14 +128,44 @@ public final class NetworkParams {
       throw new ConfigException("config key '" + SHA + "' = " + spec.getString(SHA) + " but the network of "
           + what + " has hash " + sha + " (it changed since the config was written)");
     }
-    return spec.with("widths", net.widths()).with("output", net.output().id()).with(SHA, sha);
+    Spec out = spec.with("widths", net.widths()).with("output", net.output().id()).with(SHA, sha);
+    Integer epoch = src == Source.MODEL_TABLE ? checkpoint(spec) : null;
+    return epoch == null ? out : out.with(CHECKPOINT, String.valueOf(epoch));
+  }
+
+  /**
+   * The epoch {@code network.checkpoint} selects in the model table: the given one, or for
+   * {@code last} the model's last stored epoch; null for a model stored without checkpoints.
+   * ConfigException when the model or the epoch is absent (listing the stored epochs).
+   */
+  static Integer checkpoint(Spec spec) {
+    String table = spec.getString(MODEL_TABLE);
+    String id = spec.getString(MODEL_ID);
+    String cp = spec.getString(CHECKPOINT);
+    List<Integer> epochs;
+    try {
+      epochs = ModelTable.checkpoints(table, id);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("config key '" + MODEL_TABLE + "': " + e.getMessage(), e);
+    }
+    if (cp.equals(ModelTable.LAST)) {
+      return epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
+    }
+    int e = Integer.parseInt(cp);
+    if (!epochs.contains(e)) {
+      throw new ConfigException("config key '" + CHECKPOINT + "' = " + cp + ": model table " + table + ", model '" + id
+          + "' has " + (epochs.isEmpty() ? "no checkpoints (it was stored without epochs; use " + ModelTable.LAST + ")"
+              : "no checkpoint at epoch " + e + " (checkpoints: " + epochs + ")"));
+    }
+    return e;
   }
 
   /** "file X" or "model table T, model M", for messages. */
   static String describe(Spec spec) {
     return switch (source(spec)) {
       case WEIGHTS_FILE -> "weight file " + spec.getString(WEIGHTS);
-      case MODEL_TABLE -> "model table " + spec.getString(MODEL_TABLE) + ", model '" + spec.getString(MODEL_ID) + "'";
+      case MODEL_TABLE -> "model table " + spec.getString(MODEL_TABLE) + ", model '" + spec.getString(MODEL_ID) + "'"
+          + (spec.getString(CHECKPOINT).equals(ModelTable.LAST) ? "" : ", epoch " + spec.getString(CHECKPOINT));
       case INIT -> "He initialisation (network.seed " + spec.getLong("network.seed") + ")";
     };
   }
@@ -169,7 +209,7 @@ public final class NetworkParams {
     }
     Mlp net;
     try {
-      net = ModelTable.read(table, id);
+      net = ModelTable.read(table, id, checkpoint(spec));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("config key '" + MODEL_TABLE + "': " + e.getMessage(), e);
     }

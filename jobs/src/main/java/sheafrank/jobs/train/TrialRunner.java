@@ -150,8 +150,7 @@ final class TrialRunner {
 
   static void modelRows(Output out, String id, Mlp net) {
     for (int l = 0; l < net.depth(); l++) {
-      out.add(TrainTables.MODELS, id, net.widths(), net.output().id(), l + 1, net.weights(l).clone(),
-          net.bias(l).clone());
+      out.add(TrainTables.MODELS, sheafrank.jobs.core.ModelTable.values(id, net, l, null));
     }
   }
 
