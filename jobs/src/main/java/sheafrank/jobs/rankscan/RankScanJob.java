@@ -16,7 +16,6 @@ import scala.Tuple2;
 import sheafrank.jobs.core.ConfigException;
 import sheafrank.jobs.core.Job;
 import sheafrank.jobs.core.JobContext;
-import sheafrank.jobs.core.Limits;
 import sheafrank.jobs.core.NetworkParams;
 import sheafrank.jobs.core.Param;
 import sheafrank.jobs.core.Param.Type;
@@ -108,7 +107,6 @@ public final class RankScanJob implements Job {
       throw new ConfigException("config key 'points.rows': would write " + plan.totalPoints() + " per-point rows, more"
           + " than " + MAX_POINT_ROWS + "; record a smaller scan");
     }
-    Limits.rows("points", "rank_hist", Limits.product(plan.nets().size(), plan.setCount(), 4096L * 2 * 16));
     return plan;
   }
 

@@ -261,17 +261,20 @@ final class ScanSources {
     String id;
     Integer epoch = null;
     int trial = -1;
+    ModelTable.Checkpoint metrics = null;
     switch (NetworkParams.source(spec)) {
       case WEIGHTS_FILE -> id = Paths.get(spec.getString(NetworkParams.WEIGHTS)).getFileName().toString();
       case MODEL_TABLE -> {
         id = spec.getString(NetworkParams.MODEL_ID);
         String cp = spec.getString(NetworkParams.CHECKPOINT);
         epoch = cp.equals(ModelTable.LAST) ? null : Integer.valueOf(cp);
-        Integer t = trials(trialsTable(spec, spec.getString(NetworkParams.MODEL_TABLE)), trials).get(id);
+        String table = spec.getString(NetworkParams.MODEL_TABLE);
+        Integer t = trials(trialsTable(spec, table), trials).get(id);
         trial = t == null ? -1 : t;
+        metrics = epoch == null ? null : metrics(table).getOrDefault(id, Map.of()).get(epoch);
       }
       default -> id = "he-init-seed" + spec.getLong("network.seed");
     }
-    return new Net(id, epoch, null, net, trial, net.widths(), null);
+    return new Net(id, epoch, null, net, trial, net.widths(), metrics);
   }
 }
