@@ -9,6 +9,7 @@ import sheafrank.jobs.bench.BenchJob;
 import sheafrank.jobs.homology.HomologyJob;
 import sheafrank.jobs.mlp.MlpTrainJob;
 import sheafrank.jobs.rank.RankSweepJob;
+import sheafrank.jobs.rankscan.RankScanJob;
 import sheafrank.jobs.report.ReportJob;
 import sheafrank.jobs.sheaf.ModelImportJob;
 import sheafrank.jobs.sheaf.SheafInferenceJob;
@@ -22,7 +23,7 @@ public final class Jobs {
 
   public static List<Job> all() {
     return List.of(new SheafInferenceJob(), new SheafPinningJob(), new SheafSpectrumJob(),
-        new ModelImportJob(), new TrainSweepJob(), new RankSweepJob(), new HomologyJob(),
+        new ModelImportJob(), new TrainSweepJob(), new RankSweepJob(), new RankScanJob(), new HomologyJob(),
         new MlpTrainJob(), new BenchJob(), new ReportJob());
   }
 

@@ -148,7 +148,7 @@ class ModelCheckpointsTest {
       assertTrue(ex.getMessage().contains("'network.checkpoint' = 3") && ex.getMessage().contains("[0, 2, 5]"),
           ex.getMessage());
     }
-    assertEquals(5, jobs); // sheaf-inference, sheaf-pinning, sheaf-spectrum, model-import, bench
+    assertEquals(6, jobs); // sheaf-inference, sheaf-pinning, sheaf-spectrum, model-import, bench, rank-scan
   }
 
   /** End to end: model-import copies a chosen checkpoint; bad checkpoint keys stop before any output. */

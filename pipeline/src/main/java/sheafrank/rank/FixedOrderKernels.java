@@ -1,33 +1,23 @@
 package sheafrank.rank;
 
+import sheafrank.linalg.Gemm;
+
 /**
  * Dense kernels for {@link DeepRankEvaluator} with one fixed order of floating-point operations,
  * so that every result is a function of the inputs alone, whatever the CPU, vector width or BLAS.
  *
  * <p><b>The one product.</b> {@link #mulAdd} is the only dense product of the rank engine: each
  * output is a chain of fused multiply-adds over k in increasing order, started from the output's
- * current value, {@code c = fma(a_ik, b_kj, c)} for k = 0, 1, ... (the contract of the project's
- * deterministic GEMM; at merge time this method is the one to route to it). With the
- * {@code jdk.incubator.vector} module resolved, a register-blocked Vector API kernel
- * ({@link FixedOrderVector}) computes independent outputs in the lanes; otherwise a scalar loop
- * (which C2 vectorises across outputs) does the same operations: the bits are identical (tested).
+ * current value, {@code c = fma(a_ik, b_kj, c)} for k = 0, 1, ...: the contract of the project's
+ * deterministic GEMM, {@link Gemm#multiply} in its accumulating form, which it calls (Vector API
+ * kernel or scalar chains, identical bits).
  *
  * <p>The Gram matrices and the blocked Cholesky factorisation below are built on it; both keep,
- * for every entry, its operations in pivot (k) order, so they are deterministic too.
+ * for every entry, its operations in pivot (k) order, so they are deterministic too. Where they
+ * pass one array as two operands, the regions read and written are disjoint.
  */
 final class FixedOrderKernels {
   private FixedOrderKernels() {}
-
-  /**
-   * The same condition as {@link sheafrank.linalg.BatchReductions}: module resolved, CPU vectors
-   * of 256 bits or more, not switched off by {@code -Dsheafrank.simd=off}.
-   */
-  private static final boolean VECTOR = sheafrank.linalg.BatchReductions.vectorised();
-
-  /** Whether the Vector API kernel is in use. */
-  static boolean vectorised() {
-    return VECTOR;
-  }
 
   /**
    * {@code C[p x q] += A[p x k] B[k x q]}, row-major with leading dimensions; every output
@@ -38,36 +28,7 @@ final class FixedOrderKernels {
     if (p <= 0 || q <= 0 || k <= 0) {
       return;
     }
-    if (VECTOR) {
-      FixedOrderVector.mulAdd(p, k, q, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-    } else {
-      scalarMulAdd(p, k, q, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-    }
-  }
-
-  /** The scalar form of {@link #mulAdd} (package-visible for the equality test). */
-  static void scalarMulAdd(int p, int k, int q, double[] a, int aOff, int lda, double[] b,
-      int bOff, int ldb, double[] c, int cOff, int ldc) {
-    for (int i = 0; i < p; i++) {
-      int ci = cOff + i * ldc;
-      int ai = aOff + i * lda;
-      for (int t = 0; t < k; t++) {
-        double av = a[ai + t];
-        int bt = bOff + t * ldb;
-        for (int j = 0; j < q; j++) {
-          c[ci + j] = Math.fma(av, b[bt + j], c[ci + j]);
-        }
-      }
-    }
-  }
-
-  /** The Vector API form of {@link #mulAdd}; throws if it is not in use (for tests). */
-  static void vectorMulAdd(int p, int k, int q, double[] a, int aOff, int lda, double[] b,
-      int bOff, int ldb, double[] c, int cOff, int ldc) {
-    if (!VECTOR) {
-      throw new IllegalStateException("jdk.incubator.vector is not in use");
-    }
-    FixedOrderVector.mulAdd(p, k, q, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    Gemm.multiply(false, false, p, q, k, a, aOff, lda, b, bOff, ldb, true, c, cOff, ldc);
   }
 
   /** {@code t[j * rows + i] = a[aOff + i * lda + j]}: the transpose of a rows x cols block. */

@@ -329,7 +329,7 @@ class DeepRankEvaluatorTest {
       double[] c1 = c0.clone();
       double[] c2 = c0.clone();
       FixedOrderKernels.mulAdd(p, k, q, a, 0, k, bm, 0, q, c1, 0, q);
-      FixedOrderKernels.scalarMulAdd(p, k, q, a, 0, k, bm, 0, q, c2, 0, q);
+      sheafrank.linalg.Gemm.scalarMultiply(false, false, p, q, k, a, 0, k, bm, 0, q, true, c2, 0, q);
       assertArrayEquals(c2, c1, "bit-identical");
       for (int i = 0; i < p; i++) {
         for (int j = 0; j < q; j++) {

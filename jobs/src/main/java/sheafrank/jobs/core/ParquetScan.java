@@ -29,12 +29,12 @@ import org.apache.parquet.schema.Type;
  * materialise the others. Files are visited in sorted path order; each row comes with the
  * {@code run_id=...} folder it lies in.
  */
-final class ParquetScan {
+public final class ParquetScan {
   private ParquetScan() {}
 
   /** One Parquet file of a table, with its run folder ("" when not under one) and its columns. */
-  record TableFile(Path path, String run, MessageType schema) {
-    boolean has(String column) {
+  public record TableFile(Path path, String run, MessageType schema) {
+    public boolean has(String column) {
       return schema.containsField(column);
     }
   }
@@ -46,7 +46,7 @@ final class ParquetScan {
    * @throws IllegalArgumentException when the path does not exist, holds no Parquet file or a file
    *     cannot be read
    */
-  static List<TableFile> files(String table, String what) {
+  public static List<TableFile> files(String table, String what) {
     Configuration conf = new Configuration();
     Path root = new Path(table);
     List<Path> paths = new ArrayList<>();
@@ -78,7 +78,7 @@ final class ParquetScan {
    * decoding only {@code columns} (those the file lacks are left out: the reader sees them as
    * absent).
    */
-  static void read(TableFile file, Set<String> columns, FilterPredicate filter, Consumer<Group> row,
+  public static void read(TableFile file, Set<String> columns, FilterPredicate filter, Consumer<Group> row,
       String what) {
     List<Type> fields = new ArrayList<>();
     for (Type t : file.schema().getFields()) {
@@ -102,7 +102,7 @@ final class ParquetScan {
   }
 
   /** A nullable scalar column of a row: null when the file has no such column or the value is null. */
-  static <T> T optional(Group g, String column, Function<Group, T> get) {
+  public static <T> T optional(Group g, String column, Function<Group, T> get) {
     if (!g.getType().containsField(column) || g.getFieldRepetitionCount(column) == 0) {
       return null;
     }
@@ -117,7 +117,7 @@ final class ParquetScan {
     return g.getGroup(field, 0).getFieldRepetitionCount(0);
   }
 
-  static int[] ints(Group g, String field) {
+  public static int[] ints(Group g, String field) {
     int n = n(g, field);
     Group list = g.getGroup(field, 0);
     boolean nested = !list.getType().getType(0).isPrimitive();
@@ -128,7 +128,7 @@ final class ParquetScan {
     return v;
   }
 
-  static double[] doubles(Group g, String field) {
+  public static double[] doubles(Group g, String field) {
     int n = n(g, field);
     Group list = g.getGroup(field, 0);
     boolean nested = !list.getType().getType(0).isPrimitive();

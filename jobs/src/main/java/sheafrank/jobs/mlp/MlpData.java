@@ -75,4 +75,15 @@ public record MlpData(String source, String dataset, String function, String tar
     }
     return task().box().points(dataSeed, Box.TEST_STREAM, 0, nTest);
   }
+
+  /**
+   * The training inputs, row-major ({@code nTrain x dim}): the first {@code nTrain} training images
+   * of {@link #dataDir}, or the function's training draws from the data seed.
+   */
+  public double[] trainInputs() {
+    if (isImages()) {
+      return imageSet().load(ImageSet.Split.TRAIN, Path.of(dataDir)).first(nTrain).inputs();
+    }
+    return task().box().points(dataSeed, Box.TRAIN_STREAM, 0, nTrain);
+  }
 }

@@ -18,12 +18,12 @@ import sheafrank.train.MlpTrainListener.EpochMetrics;
  * speed). Metrics that were not measured or do not apply (accuracy of a regression, the training
  * set when it is not evaluated) are null.
  */
-final class MlpTables {
+public final class MlpTables {
   private MlpTables() {}
 
   static final String MODELS = ModelTable.TABLE;
   static final String EPOCHS = "mlp_epochs";
-  static final String TRIALS = "mlp_trials";
+  public static final String TRIALS = "mlp_trials";
 
   static final String COMPLETED = "completed";
   static final String NON_FINITE = "non_finite";
@@ -47,7 +47,7 @@ final class MlpTables {
       .add("train_seconds", DataTypes.DoubleType, false)
       .add("eval_seconds", DataTypes.DoubleType, false);
 
-  static final StructType TRIALS_SCHEMA = new StructType()
+  public static final StructType TRIALS_SCHEMA = new StructType()
       .add("trial_id", DataTypes.StringType, false)
       .add("trial_index", DataTypes.IntegerType, false)
       .add("data", DataTypes.StringType, false)
