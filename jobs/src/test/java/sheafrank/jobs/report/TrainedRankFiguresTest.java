@@ -150,12 +150,13 @@ class TrainedRankFiguresTest {
   @Test
   void fig3aBarsAreTheRankHistogramCountsOfTheReluLayers() throws Exception {
     Figure f = draw("fig03a", R6);
-    assertEquals(2, f.panels().size(), "one panel per ReLU layer (the output map excluded)");
+    assertEquals(4, f.panels().size(), "per ReLU layer (the output map excluded), before and after");
     for (int layer = 1; layer <= 2; layer++) {
-      Panel p = f.panel(layer - 1);
-      for (String set : List.of("test", "noise")) {
-        for (int e : new int[] {0, 3}) {
-          Series s = p.series(set + (e == 0 ? ", epoch 0" : ", after training (epoch 3)"));
+      for (int e : new int[] {0, 3}) {
+        Panel p = f.panel(layer - 1 + (e == 0 ? 0 : 2));
+        assertTrue(p.title().contains(e == 0 ? "epoch 0" : "after training (epoch 3)"), p.title());
+        for (String set : List.of("test", "noise")) {
+          Series s = p.series(set);
           assertNotNull(s, set + " epoch " + e);
           String q = " FROM rank_hist WHERE run_id = '" + R6 + "' AND quantity = 'rank' AND point_set = '" + set
               + "' AND layer = " + layer + " AND epoch = " + e + " ORDER BY value";
@@ -194,26 +195,29 @@ class TrainedRankFiguresTest {
   static void checkCodewordPanels(List<Panel> panels, String run, String column, List<String> categories,
       String where) {
     assertEquals(2, panels.size(), "one panel per ReLU layer");
+    // pooled over models: mean weighted by finite points, extremes of min/max; after = each model's last epoch
+    java.util.Map<String, double[]> agg = new java.util.HashMap<>();
+    for (Row r : spark.sql("SELECT layer, " + column + ", epoch > 0 AS after, "
+        + "sum(mean_size * (points - nonfinite)) / sum(points - nonfinite), min(min_size), max(max_size) "
+        + "FROM rank_layers JOIN (SELECT model_id, max(epoch) AS last FROM rank_layers WHERE run_id = '" + run
+        + "' GROUP BY model_id) USING (model_id) WHERE run_id = '" + run + "' AND (epoch = 0 OR epoch = last) AND "
+        + where + " GROUP BY layer, " + column + ", epoch > 0").collectAsList()) {
+      agg.put(r.get(0) + "/" + r.get(1) + "/" + r.get(2), new double[] {((Number) r.get(3)).doubleValue(),
+          ((Number) r.get(4)).doubleValue(), ((Number) r.get(5)).doubleValue()});
+    }
     for (int layer = 1; layer <= 2; layer++) {
       Panel p = panels.get(layer - 1);
       for (boolean after : new boolean[] {false, true}) {
         Series s = p.series().get(after ? 1 : 0);
         for (int c = 0; c < categories.size(); c++) {
-          String q = " FROM rank_layers r WHERE run_id = '" + run + "' AND layer = " + layer + " AND " + column
-              + " = '" + categories.get(c) + "' AND " + where + " AND epoch " + (after
-              ? "= (SELECT max(epoch) FROM rank_layers x WHERE x.run_id = r.run_id AND x.model_id = r.model_id)"
-              : "= 0");
-          double[] all = spark.sql("SELECT sum(mean_size * (points - nonfinite)) / sum(points - nonfinite), "
-              + "min(min_size), max(max_size)" + q).collectAsList().stream()
-              .flatMap(r -> java.util.stream.IntStream.range(0, 3).mapToObj(i -> ((Number) r.get(i)).doubleValue()))
-              .mapToDouble(Double::doubleValue).toArray();
-          assertEquals(all[0], s.y()[c], 1e-12);
-          assertEquals(all[1], s.lo()[c], 0);
-          assertEquals(all[2], s.hi()[c], 0);
+          double[] v = agg.get(layer + "/" + categories.get(c) + "/" + after);
+          assertEquals(v[0], s.y()[c], 1e-12);
+          assertEquals(v[1], s.lo()[c], 0);
+          assertEquals(v[2], s.hi()[c], 0);
         }
       }
       Series stars = p.series("Bonferroni-significant (p_bonferroni < 0.001)");
-      double[] sig = col("SELECT pos FROM (SELECT " + column + ", significant, CASE " + caseOf(column, categories)
+      double[] sig = col("SELECT pos FROM (SELECT significant, CASE " + caseOf(column, categories)
           + " END AS pos FROM rank_tests WHERE run_id = '" + run + "' AND layer = " + layer + " AND " + where
           + ") WHERE significant ORDER BY pos");
       assertArrayEquals(sig, stars.x(), 0);

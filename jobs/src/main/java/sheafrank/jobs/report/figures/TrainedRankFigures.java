@@ -172,28 +172,30 @@ public final class TrainedRankFigures {
     int lastShown = last.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
     List<Panel> panels = new ArrayList<>();
     List<String> sets = pointSets(hist);
-    for (int layer : reluLayers(layers)) {
-      PanelBuilder p = new PanelBuilder("layer " + layer + " (width " + width(layers, layer) + ")",
-          Axis.linear("rank of Φ^K at the point (dimensions)"), Axis.linear("points"));
-      for (boolean after : new boolean[] {false, true}) {
+    List<Integer> relu = reluLayers(layers);
+    for (boolean after : new boolean[] {false, true}) { // rows: before, after; columns: layers
+      Predicate<Row> st = stage(last, after);
+      for (int layer : relu) {
+        PanelBuilder p = new PanelBuilder("layer " + layer + " (width " + width(layers, layer) + "), "
+            + (after ? "after training (epoch " + lastShown + ")" : "epoch 0"),
+            Axis.linear("rank of Φ^K at the point (dimensions)"), Axis.linear("points"));
+        double top = 0;
         for (int c = 0; c < sets.size(); c++) {
           String set = sets.get(c);
-          Predicate<Row> st = stage(last, after);
           Hist h = hist(hist, r -> i(r, "layer") == layer && set.equals(s(r, "point_set")) && st.test(r));
-          if (h.values().length == 0) {
-            continue;
+          if (h.values().length > 0) {
+            p.add(bars(set, h, Palette.tab10(c)));
+            top = Math.max(top, java.util.Arrays.stream(h.counts()).max().orElse(0));
           }
-          Color colour = after ? Palette.tab10(c) : Palette.lighter(Palette.tab10(c), 0.55);
-          p.add(bars(set + (after ? ", after training (epoch " + lastShown + ")" : ", epoch 0"), h, colour));
         }
+        panels.add(p.y(Axis.linear("points").range(0, Math.max(1, top) * 1.08)).build());
       }
-      panels.add(p.build());
     }
     return new Figure(id, "Fig 3A — rank histograms per ReLU layer, before and after training (" + run.experiment()
         + ")",
         "rank_hist (quantity rank) summed over the run's models: how many points of each set have rank Φ^K = value at "
-            + "layer K, at epoch 0 (light) and at each model's last checkpoint (dark; epoch " + lastShown + ").",
-        2, panels, List.of(run.runId()));
+            + "layer K; top row at epoch 0, bottom row at each model's last checkpoint (epoch " + lastShown + ").",
+        relu.size(), panels, List.of(run.runId()));
   }
 
   static Series bars(String name, Hist h, Color c) {
@@ -203,7 +205,7 @@ public final class TrainedRankFigures {
       lo[k] = h.values()[k] - 0.5;
       hi[k] = h.values()[k] + 0.5;
     }
-    return Series.bars(name, lo, hi, h.counts(), null, null, c, 0.6f);
+    return Series.bars(name, lo, hi, h.counts(), null, null, c, 0.55f);
   }
 
   static int width(List<Row> layers, int layer) {
@@ -226,12 +228,20 @@ public final class TrainedRankFigures {
     int top = relu.get(relu.size() - 1);
     PanelBuilder ranks = new PanelBuilder("mean rank on the " + set + " points", Axis.linear("epoch"),
         Axis.linear("mean rank of Φ^K (dimensions)"));
+    double lo = MNIST_INTRINSIC[0];
+    double hi = MNIST_INTRINSIC[1];
     for (int layer : relu) {
       double[][] m = meanByEpoch(Cols.where(layers, r -> i(r, "layer") == layer), "rank");
+      for (double v : m[1]) {
+        lo = Double.isNaN(v) ? lo : Math.min(lo, v);
+        hi = Double.isNaN(v) ? hi : Math.max(hi, v);
+      }
       boolean bold = layer == top;
       ranks.add(Series.of("layer " + layer + (bold ? " (last hidden)" : ""), m[0], m[1],
           bold ? Style.LINE_POINTS : Style.LINE, bold ? Palette.BLUE : Palette.lighter(Palette.tab10(layer), 0.5)));
     }
+    ranks.y(Axis.linear("mean rank of Φ^K (dimensions)").range(Math.max(0, lo - 0.05 * (hi - lo)),
+        hi + 0.05 * (hi - lo))); // the band always in view
     ranks.mark(new Marker(false, MNIST_INTRINSIC[0], MNIST_INTRINSIC[1],
         "MNIST intrinsic dimension estimate 7–13", Palette.GREEN));
     PanelBuilder loss = new PanelBuilder("test loss", Axis.linear("epoch"), Axis.linear("test loss (cross-entropy)"));
