@@ -12,6 +12,7 @@ import sheafrank.jobs.report.figures.RankFigures;
 import sheafrank.jobs.report.figures.SpectrumFigures;
 import sheafrank.jobs.report.figures.SurfaceFigure;
 import sheafrank.jobs.report.figures.SwitchingFigure;
+import sheafrank.jobs.report.figures.TrainedRankFigures;
 import sheafrank.jobs.report.figures.TrainingFigures;
 
 /**
@@ -22,6 +23,8 @@ import sheafrank.jobs.report.figures.TrainingFigures;
 public final class Figures {
   private Figures() {}
 
+  static final List<String> RANK_SCAN = List.of("rank_hist", "rank_layers");
+  static final List<String> RANK_SCAN_TESTS = List.of("rank_layers", "rank_tests");
   static final List<String> TRACE = List.of("inference_trace", "inference_samples");
 
   public static final List<FigureSpec> ALL = List.of(
@@ -75,14 +78,14 @@ public final class Figures {
           "conf/R4-rank-selection.conf", List.of("rank_settings"), RankFigures::fig2c),
       perRun("fig02d", "Fig 2D", "003", "Dale's principle: minimum and maximum rank", "R5", "conf/R5-dale.conf",
           List.of("rank_settings"), RankFigures::fig2d),
-      perRun("fig03a", "Fig 3A", "003", "rank histograms per layer, MNIST and noise, before/after training", "R6",
-          "conf/R6-mnist-quick.conf", List.of(), null),
-      perRun("fig03b", "Fig 3B", "003", "mean rank at layer 4 and test loss during MNIST training", "R6",
-          "conf/R6-mnist-quick.conf", List.of(), null),
-      perRun("fig03c", "Fig 3C", "003", "codeword size before/after training on sphere discretisations", "R7",
-          "conf/R7-sphere.conf", List.of(), null),
-      perRun("fig04", "Fig 4", "003", "codeword size before/after training on test functions", "R8",
-          "conf/R8-functions.conf", List.of(), null));
+      perRun("fig03a", "Fig 3A", "003", "rank histograms per layer, MNIST and noise, before/after training",
+          "R6-mnist-quick-ranks", "conf/R6-mnist-quick-ranks.conf", RANK_SCAN, TrainedRankFigures::fig3a),
+      perRun("fig03b", "Fig 3B", "003", "mean rank at the last hidden layer and test loss during MNIST training",
+          "R6-mnist-quick-ranks", "conf/R6-mnist-quick-ranks.conf", RANK_SCAN, TrainedRankFigures::fig3b),
+      perRun("fig03c", "Fig 3C", "003", "codeword size before/after training on sphere discretisations",
+          "R7-sphere-ranks", "conf/R7-sphere-ranks.conf", RANK_SCAN_TESTS, TrainedRankFigures::fig3c),
+      perRun("fig04", "Fig 4", "003", "codeword size before/after training on test functions", "R8-functions-ranks",
+          "conf/R8-functions-ranks.conf", RANK_SCAN_TESTS, TrainedRankFigures::fig4));
 
   /** A figure drawn from a run (or runs). */
   public record Drawn(FigureSpec spec, Plot.Figure figure) {}
