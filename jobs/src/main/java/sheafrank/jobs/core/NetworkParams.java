@@ -105,7 +105,8 @@ public final class NetworkParams {
       throw new ConfigException("config key '" + MODEL_ID + "' needs '" + MODEL_TABLE + "' (the models table to read it from)");
     }
     Source src = source(spec);
-    if (src != Source.MODEL_TABLE && spec.isSet(CHECKPOINT)) {
+    // "last" is the default, and a run's recorded config spells every default out.
+    if (src != Source.MODEL_TABLE && spec.isSet(CHECKPOINT) && !spec.getString(CHECKPOINT).equals(ModelTable.LAST)) {
       throw new ConfigException("config key '" + CHECKPOINT + "' selects a checkpoint in '" + MODEL_TABLE
           + "', which is not " + (src == Source.INIT ? "set" : "used (the network comes from '" + WEIGHTS + "')"));
     }
