@@ -13,6 +13,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 import sheafrank.data.Box;
+import sheafrank.jobs.core.UnitRows;
+import sheafrank.jobs.mlp.MlpData;
 import sheafrank.jobs.rankscan.ScanPlan.Net;
 import sheafrank.jobs.rankscan.ScanPlan.Trial;
 import sheafrank.rank.CodewordLayout;
@@ -73,24 +75,35 @@ final class ScanUnits {
   /** Inputs of a trial's data sets, once per executor JVM (images are read from disk). */
   private static final Map<String, double[]> DATA = new ConcurrentHashMap<>();
 
+  /**
+   * The inputs of one of a trial's data sets, kept for the next units of this JVM (at most five sets).
+   * The eviction runs outside the map's own computation: a ConcurrentHashMap must not be changed from
+   * within computeIfAbsent. Two tasks loading the same set at once load the same values.
+   */
+  private static double[] inputs(String set, MlpData data) {
+    String key = set + "|" + data;
+    double[] x = DATA.get(key);
+    if (x == null) {
+      x = set.equals(ScanPlan.TEST) ? data.testInputs() : data.trainInputs();
+      synchronized (DATA) {
+        if (DATA.size() > 4) {
+          DATA.clear();
+        }
+        DATA.put(key, x);
+      }
+    }
+    return x;
+  }
+
   /** The units of one partition, lazily; {@code cpu} receives the evaluation CPU time. */
   static Iterator<Tuple2<Integer, Result>> partition(ScanPlan plan, Iterator<Long> units, LongAccumulator cpu) {
     Worker w = new Worker(plan);
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return units.hasNext();
-      }
-
-      @Override
-      public Tuple2<Integer, Result> next() {
-        long u = units.next();
-        long c0 = THREADS.getCurrentThreadCpuTime();
-        Tuple2<Integer, Result> r = w.apply(u);
-        cpu.add(THREADS.getCurrentThreadCpuTime() - c0);
-        return r;
-      }
-    };
+    return UnitRows.of(units, u -> {
+      long c0 = THREADS.getCurrentThreadCpuTime();
+      Tuple2<Integer, Result> r = w.apply(u);
+      cpu.add(THREADS.getCurrentThreadCpuTime() - c0);
+      return List.of(r);
+    });
   }
 
   /** One partition's state: the current network's engine and workspaces. */
@@ -133,12 +146,7 @@ final class ScanUnits {
           off = (int) first * m;
         }
         default -> {
-          x = DATA.computeIfAbsent(set + "|" + t.data(), k -> {
-            if (DATA.size() > 4) {
-              DATA.clear();
-            }
-            return set.equals(ScanPlan.TEST) ? t.data().testInputs() : t.data().trainInputs();
-          });
+          x = inputs(set, t.data());
           off = (int) first * m;
         }
       }
