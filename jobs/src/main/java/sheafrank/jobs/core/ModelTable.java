@@ -3,6 +3,7 @@ package sheafrank.jobs.core;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -162,6 +163,19 @@ public final class ModelTable {
   /** The epochs at which model {@code modelId} is stored, ascending (empty: stored without checkpoints). */
   public static List<Integer> checkpoints(String table, String modelId) {
     return List.copyOf(lookup(index(files(table), table), table, modelId).epochs);
+  }
+
+  /**
+   * The checkpoint epochs of each of {@code modelIds} (as {@link #checkpoints(String, String)}, each id
+   * checked the same way), from one pass over the table's key columns.
+   */
+  public static Map<String, List<Integer>> checkpointsOf(String table, List<String> modelIds) {
+    Map<String, Index> all = index(files(table), table);
+    Map<String, List<Integer>> out = new LinkedHashMap<>();
+    for (String id : modelIds) {
+      out.put(id, List.copyOf(lookup(all, table, id).epochs));
+    }
+    return out;
   }
 
   /** The model ids stored in the table (all runs). */

@@ -129,12 +129,18 @@ final class ScanSources {
       }
     }
     Map<String, Integer> trialIndex = trials(trialsTable(spec, table), trials);
+    Map<String, List<Integer>> checkpoints;
+    try {
+      checkpoints = ModelTable.checkpointsOf(table, wanted.isEmpty() ? ids : wanted);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("config key 'models.table': " + e.getMessage(), e);
+    }
     List<Net> nets = new ArrayList<>();
-    for (String id : wanted.isEmpty() ? ids : wanted) {
-      List<Integer> stored;
+    for (Map.Entry<String, List<Integer>> c : checkpoints.entrySet()) {
+      String id = c.getKey();
+      List<Integer> stored = c.getValue();
       Mlp first;
       try {
-        stored = ModelTable.checkpoints(table, id);
         first = ModelTable.read(table, id, stored.isEmpty() ? null : stored.get(0));
       } catch (IllegalArgumentException e) {
         throw new ConfigException("config key 'models.table': " + e.getMessage(), e);
