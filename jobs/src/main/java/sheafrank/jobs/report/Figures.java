@@ -25,6 +25,11 @@ public final class Figures {
 
   static final List<String> RANK_SCAN = List.of("rank_hist", "rank_layers");
   static final List<String> RANK_SCAN_TESTS = List.of("rank_layers", "rank_tests");
+  /** The rank scans of image classifiers (Fig 3A-B is drawn for each: MNIST at the paper's protocol, the quick run,
+   * Fashion-MNIST). */
+  static final List<String> R6_SCANS = List.of("R6-mnist-ranks", "R6-mnist-quick-ranks", "R6-fashion-ranks");
+  static final String R6_CONFIGS =
+      "conf/R6-mnist-ranks.conf (or conf/R6-mnist-quick-ranks.conf, conf/R6-fashion-ranks.conf)";
   static final List<String> TRACE = List.of("inference_trace", "inference_samples");
 
   public static final List<FigureSpec> ALL = List.of(
@@ -78,10 +83,10 @@ public final class Figures {
           "conf/R4-rank-selection.conf", List.of("rank_settings"), RankFigures::fig2c),
       perRun("fig02d", "Fig 2D", "003", "Dale's principle: minimum and maximum rank", "R5", "conf/R5-dale.conf",
           List.of("rank_settings"), RankFigures::fig2d),
-      perRun("fig03a", "Fig 3A", "003", "rank histograms per layer, MNIST and noise, before/after training",
-          "R6-mnist-quick-ranks", "conf/R6-mnist-quick-ranks.conf", RANK_SCAN, TrainedRankFigures::fig3a),
-      perRun("fig03b", "Fig 3B", "003", "mean rank at the last hidden layer and test loss during MNIST training",
-          "R6-mnist-quick-ranks", "conf/R6-mnist-quick-ranks.conf", RANK_SCAN, TrainedRankFigures::fig3b),
+      new FigureSpec("fig03a", "Fig 3A", "003", "rank histograms per layer, images and noise, before/after training",
+          R6_SCANS, R6_CONFIGS, RANK_SCAN, false, TrainedRankFigures::fig3a),
+      new FigureSpec("fig03b", "Fig 3B", "003", "mean rank at the last hidden layer and test loss during training",
+          R6_SCANS, R6_CONFIGS, RANK_SCAN, false, TrainedRankFigures::fig3b),
       perRun("fig03c", "Fig 3C", "003", "codeword size before/after training on sphere discretisations",
           "R7-sphere-ranks", "conf/R7-sphere-ranks.conf", RANK_SCAN_TESTS, TrainedRankFigures::fig3c),
       perRun("fig04", "Fig 4", "003", "codeword size before/after training on test functions", "R8-functions-ranks",

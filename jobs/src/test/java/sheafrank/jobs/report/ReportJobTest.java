@@ -46,7 +46,7 @@ class ReportJobTest {
       assertEquals(s.drawer() != null && hasRun, labels.contains(s.label()), s.label());
     }
     // the fixture has no rank-scan run (TrainedRankFiguresTest draws those from tables it writes)
-    assertEquals(List.of("conf/R6-mnist-quick-ranks.conf", "conf/R6-mnist-quick-ranks.conf",
+    assertEquals(List.of(Figures.R6_CONFIGS, Figures.R6_CONFIGS,
         "conf/R7-sphere-ranks.conf", "conf/R8-functions-ranks.conf"),
         missing.stream().map(m -> m.spec().config()).toList());
     assertTrue(missing.get(0).reason().contains("no run of experiment R6"), missing.get(0).reason());
