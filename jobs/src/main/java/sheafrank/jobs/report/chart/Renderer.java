@@ -180,7 +180,13 @@ public final class Renderer {
     ValueAxis axis;
     if (a.categories() != null) {
       axis = new SymbolAxis(a.label(), a.categories().toArray(new String[0]));
-      ((SymbolAxis) axis).setGridBandsVisible(false);
+      SymbolAxis symbols = (SymbolAxis) axis;
+      symbols.setGridBandsVisible(false);
+      // every category labelled (automatic tick units would skip every other name when they crowd),
+      // names turned upright when they would not fit side by side
+      symbols.setAutoTickUnitSelection(false);
+      symbols.setTickUnit(new NumberTickUnit(1));
+      symbols.setVerticalTickLabels(a.categories().stream().mapToInt(String::length).sum() > 60);
     } else if (a.log() && decades < 1) {
       // less than a decade reads the same on a linear scale, which labels its ticks
       NumberAxis n = new NumberAxis(a.label().replace(" (log)", "").replace(", log", ""));

@@ -227,7 +227,7 @@ public final class TrainedRankFigures {
     }
     int top = relu.get(relu.size() - 1);
     PanelBuilder ranks = new PanelBuilder("mean rank on the " + set + " points", Axis.linear("epoch"),
-        Axis.linear("mean rank of Φ^K (dimensions)"));
+        Axis.log("mean rank of Φ^K (dimensions, log scale)"));
     double lo = MNIST_INTRINSIC[0];
     double hi = MNIST_INTRINSIC[1];
     for (int layer : relu) {
@@ -240,8 +240,8 @@ public final class TrainedRankFigures {
       ranks.add(Series.of("layer " + layer + (bold ? " (last hidden)" : ""), m[0], m[1],
           bold ? Style.LINE_POINTS : Style.LINE, bold ? Palette.BLUE : Palette.lighter(Palette.tab10(layer), 0.5)));
     }
-    ranks.y(Axis.linear("mean rank of Φ^K (dimensions)").range(Math.max(0, lo - 0.05 * (hi - lo)),
-        hi + 0.05 * (hi - lo))); // the band always in view
+    // log scale: the first layers (hundreds of dimensions) and the last hidden layer near the band both read
+    ranks.y(Axis.log("mean rank of Φ^K (dimensions, log scale)").range(Math.max(1, 0.8 * lo), 1.25 * hi));
     ranks.mark(new Marker(false, MNIST_INTRINSIC[0], MNIST_INTRINSIC[1],
         "MNIST intrinsic dimension estimate 7–13", Palette.GREEN));
     PanelBuilder loss = new PanelBuilder("test loss", Axis.linear("epoch"), Axis.linear("test loss (cross-entropy)"));
@@ -253,7 +253,7 @@ public final class TrainedRankFigures {
     }
     return new Figure(id, "Fig 3B — mean rank and test loss during training (" + run.experiment() + ")",
         "rank_layers.mean_rank on the " + set + " points against epoch (pooled over models, weighted by finite "
-            + "points), the last hidden layer (" + top + ") bold, the other ReLU layers light; shaded: 7–13, the "
+            + "points, log scale), the last hidden layer (" + top + ") bold, the other ReLU layers light; shaded: 7–13, the "
             + "estimated intrinsic dimension of MNIST the paper compares with. Right: rank_layers.test_loss"
             + (l[0].length > 0 ? "." : " (not stored in this run: panel omitted)."),
         2, panels, List.of(run.runId()));
