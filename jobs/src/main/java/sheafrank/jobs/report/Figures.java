@@ -87,7 +87,7 @@ public final class Figures {
           R6_SCANS, R6_CONFIGS, RANK_SCAN, false, TrainedRankFigures::fig3a),
       new FigureSpec("fig03b", "Fig 3B", "003", "mean rank at the last hidden layer and test loss during training",
           R6_SCANS, R6_CONFIGS, RANK_SCAN, false, TrainedRankFigures::fig3b),
-      perRun("fig03c", "Fig 3C", "003", "codeword size before/after training on sphere discretisations",
+      perRun("fig03c", "Fig 3C", "003", "codeword size and rank before/after training on sphere discretisations",
           "R7-sphere-ranks", "conf/R7-sphere-ranks.conf", RANK_SCAN_TESTS, TrainedRankFigures::fig3c),
       perRun("fig04", "Fig 4", "003", "codeword size before/after training on test functions", "R8-functions-ranks",
           "conf/R8-functions-ranks.conf", RANK_SCAN_TESTS, TrainedRankFigures::fig4));

@@ -246,7 +246,23 @@ class TrainedRankFiguresTest {
     Figure f = draw("fig03c", R7);
     List<String> order = List.of("f2", "f8", "above-mean", "standardised");
     assertEquals(List.of("f2", "f8", "above-mean", "f∞ (standardised)"), f.panel(0).x().categories());
-    checkCodewordPanels(f.panels(), R7, "target", order, "true");
+    checkCodewordPanels(f.panels().subList(0, 2), R7, "target", order, "true");
+    // the last panel: mean rank per layer and target, after (each model's last epoch) and before (epoch 0)
+    assertEquals(3, f.panels().size());
+    Panel ranks = f.panel(2);
+    for (int layer = 1; layer <= 2; layer++) {
+      for (boolean after : new boolean[] {false, true}) {
+        Series s = ranks.series("layer " + layer + (after ? ", after training" : ", before"));
+        for (int c = 0; c < order.size(); c++) {
+          double expected = col("SELECT sum(mean_rank * (points - nonfinite)) / sum(points - nonfinite) "
+              + "FROM rank_layers JOIN (SELECT model_id, max(epoch) AS last FROM rank_layers WHERE run_id = '" + R7
+              + "' GROUP BY model_id) USING (model_id) WHERE run_id = '" + R7 + "' AND point_set = 'test' AND layer = "
+              + layer + " AND target = '" + order.get(c) + "' AND epoch = " + (after ? "last" : "0"))[0];
+          assertEquals(expected, s.y()[c], 1e-12, "layer " + layer + " " + order.get(c) + " after " + after);
+        }
+      }
+    }
+    assertNull(ranks.series("layer 3, after training"), "the output map is not a ReLU layer");
   }
 
   @Test

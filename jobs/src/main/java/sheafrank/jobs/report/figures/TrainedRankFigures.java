@@ -325,15 +325,44 @@ public final class TrainedRankFigures {
       throw new NoData("run " + run.runId() + " has no trained networks with a target");
     }
     List<String> names = targets.stream().map(x -> x.equals("standardised") ? "f∞ (standardised)" : x).toList();
-    List<Panel> panels = codewordPanels(layers, rows(t, run, "rank_tests"), "target", targets,
-        "discretisation target f_n", "");
-    return new Figure(id, "Fig 3C — codeword size before and after training, sphere discretisations ("
+    List<Panel> panels = new ArrayList<>(codewordPanels(layers, rows(t, run, "rank_tests"), "target", targets,
+        "discretisation target f_n", ""));
+    panels.add(meanRankPanel(layers, targets));
+    return new Figure(id, "Fig 3C — codeword size and rank before and after training, sphere discretisations ("
         + run.experiment() + ")",
         "rank_layers mean_size (pooled over the models of each target, weighted by finite points) with whiskers "
             + "from min_size to max_size, at epoch 0 (blue) and each model's last checkpoint (red); stars: "
             + "rank_tests rows with significant = true (Mann–Whitney, Bonferroni over the run's tests, "
-            + "p_bonferroni < 0.001). Targets: " + String.join(", ", names) + ".",
-        Math.min(2, panelsCount(layers)), relabel(panels, targets, names), List.of(run.runId()));
+            + "p_bonferroni < 0.001). Last panel: the paper's quantity, mean rank of Φ^K per ReLU layer after "
+            + "training (solid) and before (light), pooled the same way. Targets: " + String.join(", ", names) + ".",
+        2, relabel(panels, targets, names), List.of(run.runId()));
+  }
+
+  /** Mean rank of Φ^K per ReLU layer and category, after training (solid) and before (light). */
+  static Panel meanRankPanel(List<Row> layerRows, List<String> targets) {
+    String set = mainSet(layerRows);
+    List<Row> layers = Cols.where(layerRows, r -> set.equals(s(r, "point_set")));
+    Map<String, Integer> last = lastEpochs(layers);
+    PanelBuilder p = new PanelBuilder("mean rank of Φ^K by target (" + set + " points)",
+        Axis.categories("discretisation target f_n", targets), Axis.linear("mean rank of Φ^K (dimensions)"));
+    double[] x = new double[targets.size()];
+    for (int c = 0; c < x.length; c++) {
+      x[c] = c;
+    }
+    for (int layer : reluLayers(layers)) {
+      for (boolean after : new boolean[] {true, false}) {
+        double[] y = new double[targets.size()];
+        for (int c = 0; c < y.length; c++) {
+          String target = targets.get(c);
+          y[c] = summary(Cols.where(layers, r -> i(r, "layer") == layer && target.equals(s(r, "target"))
+              && stage(last, after).test(r)), "rank").mean();
+        }
+        Color color = Palette.tab10(layer);
+        p.add(Series.of("layer " + layer + (after ? ", after training" : ", before"), x, y,
+            after ? Style.LINE_POINTS : Style.LINE, after ? color : Palette.lighter(color, 0.6)));
+      }
+    }
+    return p.build();
   }
 
   /** Fig 4 (R8): codeword size before/after per function, regression and classification side by side. */
@@ -370,10 +399,6 @@ public final class TrainedRankFigures {
         "As Fig 3C, per test function: " + String.join(" beside ", kinds) + "; rank_layers mean_size with min–max "
             + "whiskers at epoch 0 (blue) and the last checkpoint (red); stars: significant rank_tests rows.",
         sides.size(), panels, List.of(run.runId()));
-  }
-
-  private static int panelsCount(List<Row> layers) {
-    return Math.max(1, reluLayers(layers).size());
   }
 
   /** The panels with their category axis labels replaced by display names. */
