@@ -253,8 +253,8 @@ public final class TrainedRankFigures {
     }
     return new Figure(id, "Fig 3B — mean rank and test loss during training (" + run.experiment() + ")",
         "rank_layers.mean_rank on the " + set + " points against epoch (pooled over models, weighted by finite "
-            + "points, log scale), the last hidden layer (" + top + ") bold, the other ReLU layers light; shaded: 7–13, the "
-            + "estimated intrinsic dimension of MNIST the paper compares with. Right: rank_layers.test_loss"
+            + "points, log scale), the last hidden layer (" + top + ") bold, the other ReLU layers light; shaded: "
+            + "7–13, the estimated intrinsic dimension of MNIST the paper compares with. Right: rank_layers.test_loss"
             + (l[0].length > 0 ? "." : " (not stored in this run: panel omitted)."),
         2, panels, List.of(run.runId()));
   }
