@@ -287,8 +287,7 @@ public final class TrainedRankFigures {
         double[][] v = new double[4][categories.size()];
         for (int c = 0; c < categories.size(); c++) {
           String cat = categories.get(c);
-          Summary sm = summary(Cols.where(layers, r -> i(r, "layer") == layer && cat.equals(s(r, column))
-              && stage(last, after).test(r)), "size");
+          Summary sm = pooled(layers, last, layer, column, cat, after, "size");
           v[0][c] = c + (after ? 0.15 : -0.15);
           v[1][c] = sm.mean();
           v[2][c] = sm.min();
@@ -327,7 +326,7 @@ public final class TrainedRankFigures {
     List<String> names = targets.stream().map(x -> x.equals("standardised") ? "f∞ (standardised)" : x).toList();
     List<Panel> panels = new ArrayList<>(codewordPanels(layers, rows(t, run, "rank_tests"), "target", targets,
         "discretisation target f_n", ""));
-    panels.add(meanRankPanel(layers, targets));
+    panels.add(meanRankPanel(layers, "target", targets, "discretisation target f_n"));
     return new Figure(id, "Fig 3C — codeword size and rank before and after training, sphere discretisations ("
         + run.experiment() + ")",
         "rank_layers mean_size (pooled over the models of each target, weighted by finite points) with whiskers "
@@ -338,24 +337,29 @@ public final class TrainedRankFigures {
         2, relabel(panels, targets, names), List.of(run.runId()));
   }
 
-  /** Mean rank of Φ^K per ReLU layer and category, after training (solid) and before (light). */
-  static Panel meanRankPanel(List<Row> layerRows, List<String> targets) {
+  /** Pooled summary of {@code quantity} of one ReLU layer and category, before (epoch 0) or after (last epoch). */
+  static Summary pooled(List<Row> layers, Map<String, Integer> last, int layer, String column, String category,
+      boolean after, String quantity) {
+    return summary(Cols.where(layers, r -> i(r, "layer") == layer && category.equals(s(r, column))
+        && stage(last, after).test(r)), quantity);
+  }
+
+  /** Mean rank of Φ^K per ReLU layer and category ({@code column} value), after training (solid), before (light). */
+  static Panel meanRankPanel(List<Row> layerRows, String column, List<String> categories, String axisLabel) {
     String set = mainSet(layerRows);
     List<Row> layers = Cols.where(layerRows, r -> set.equals(s(r, "point_set")));
     Map<String, Integer> last = lastEpochs(layers);
-    PanelBuilder p = new PanelBuilder("mean rank of Φ^K by target (" + set + " points)",
-        Axis.categories("discretisation target f_n", targets), Axis.linear("mean rank of Φ^K (dimensions)"));
-    double[] x = new double[targets.size()];
+    PanelBuilder p = new PanelBuilder("mean rank of Φ^K by " + column + " (" + set + " points)",
+        Axis.categories(axisLabel, categories), Axis.linear("mean rank of Φ^K (dimensions)"));
+    double[] x = new double[categories.size()];
     for (int c = 0; c < x.length; c++) {
       x[c] = c;
     }
     for (int layer : reluLayers(layers)) {
       for (boolean after : new boolean[] {true, false}) {
-        double[] y = new double[targets.size()];
+        double[] y = new double[categories.size()];
         for (int c = 0; c < y.length; c++) {
-          String target = targets.get(c);
-          y[c] = summary(Cols.where(layers, r -> i(r, "layer") == layer && target.equals(s(r, "target"))
-              && stage(last, after).test(r)), "rank").mean();
+          y[c] = pooled(layers, last, layer, column, categories.get(c), after, "rank").mean();
         }
         Color color = Palette.tab10(layer);
         p.add(Series.of("layer " + layer + (after ? ", after training" : ", before"), x, y,
